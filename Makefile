@@ -1,0 +1,54 @@
+# cqgov — the two commands: `make run` (the portal at http://127.0.0.1:5000)
+# and `make test` (the whole test suite). Everything else here serves them.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.cqgov-installed
+# Debian/Ubuntu packages needed to build the pinned Python dependencies.
+SYSTEM_PACKAGES := python3-venv python3-dev gcc libpq-dev libmagic1
+
+.PHONY: run test install system-deps lint format clean
+
+run: install
+	$(BIN)/python -m ckanext.cqgov.bootstrap run
+
+test: install
+	$(BIN)/python -m ckanext.cqgov.bootstrap test $(PYTEST_ARGS)
+
+install: $(STAMP)
+
+$(STAMP): requirements.txt setup.py
+	@$(MAKE) --no-print-directory system-deps
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip setuptools wheel
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e . --config-settings editable_mode=compat
+	touch $(STAMP)
+
+# Installs, through apt-get, what building the Python dependencies needs and is
+# missing. Nothing happens when everything is already there.
+system-deps:
+	@missing=""; \
+	$(PYTHON) -c 'import venv, ensurepip' 2>/dev/null || missing="$$missing python3-venv"; \
+	$(PYTHON) -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' || missing="$$missing python3-dev"; \
+	command -v gcc >/dev/null || missing="$$missing gcc"; \
+	command -v pg_config >/dev/null || missing="$$missing libpq-dev"; \
+	ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing="$$missing libmagic1"; \
+	if [ -n "$$missing" ]; then \
+	  echo "[cqgov] installing system packages:$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) .local

@@ -1,0 +1,99 @@
+"""``python -m ckanext.cqgov.bootstrap run|test`` — what ``make run`` and
+``make test`` do after the virtualenv is installed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from . import portal
+from .database import database_name, ensure_database, with_database
+from .localconfig import write_local_ini
+from .services import ensure_postgres, ensure_redis, log
+
+ROOT = Path(__file__).resolve().parents[4]
+DEFAULT_DB = "postgresql://cqgov:cqgov@127.0.0.1:5432/cqgov"
+DEFAULT_REDIS = "redis://127.0.0.1:6379/0"
+
+
+def dev_urls() -> tuple[str, str]:
+    return (
+        os.environ.get("CKAN_SQLALCHEMY_URL") or DEFAULT_DB,
+        os.environ.get("CKAN_REDIS_URL") or DEFAULT_REDIS,
+    )
+
+
+def test_urls() -> tuple[str, str]:
+    """The test suite's own database (never the demo one) and Redis database."""
+    db_url, redis_url = dev_urls()
+    test_db = os.environ.get("CQGOV_TEST_SQLALCHEMY_URL") or with_database(
+        db_url, database_name(db_url) + "_test"
+    )
+    if database_name(test_db) == database_name(db_url) and not os.environ.get(
+        "CQGOV_TEST_SQLALCHEMY_URL"
+    ):
+        raise SystemExit("cqgov: the test database must differ from the demo database")
+    test_redis = os.environ.get("CQGOV_TEST_REDIS_URL") or redis_url.rsplit("/", 1)[0] + "/1"
+    return test_db, test_redis
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    db_url, redis_url = dev_urls()
+    ensure_postgres(db_url)
+    ensure_redis(redis_url)
+    ensure_database(db_url)
+    ini = write_local_ini(ROOT / ".local" / "ckan.ini", ROOT / "config" / "development.ini")
+    env = dict(os.environ, CKAN_SQLALCHEMY_URL=db_url, CKAN_REDIS_URL=redis_url)
+    env["CKAN_SITE_URL"] = env.get("CKAN_SITE_URL") or f"http://{args.host}:{args.port}"
+    admin = portal.prepare(ini, env=env, demo=not args.no_demo)
+    banner = (
+        "\n"
+        f"  cqgov portal: http://{args.host}:{args.port}\n"
+        f"  {admin.replace(chr(10), chr(10) + '  ')}\n"
+        f"  config: {os.path.relpath(ini)}   mail catcher: 127.0.0.1:8025\n"
+        "  Ctrl-C stops the web server and the job worker.\n"
+    )
+    return portal.serve(ini, args.host, args.port, env, banner)
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    db_url, redis_url = test_urls()
+    ensure_postgres(db_url)
+    ensure_redis(redis_url)
+    ensure_database(db_url)
+    ini = ROOT / "config" / "test.ini"
+    env = dict(os.environ, CKAN_SQLALCHEMY_URL=db_url, CKAN_REDIS_URL=redis_url)
+    env["CQGOV_TEST_SQLALCHEMY_URL"] = db_url
+    env["CQGOV_TEST_REDIS_URL"] = redis_url
+    log(f"test database: {database_name(db_url)}")
+    portal.migrate(ini, env)
+    bin_dir = Path(sys.executable).parent
+    log("ruff check")
+    lint = subprocess.run([str(bin_dir / "ruff"), "check", "--quiet", "."], cwd=ROOT)
+    if lint.returncode:
+        return lint.returncode
+    pytest = [str(bin_dir / "pytest"), f"--ckan-ini={ini}", *args.pytest_args]
+    log(" ".join(pytest[:1] + pytest[1:]))
+    return subprocess.run(pytest, cwd=ROOT, env=env).returncode
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ckanext.cqgov.bootstrap")
+    sub = parser.add_subparsers(dest="command", required=True)
+    run = sub.add_parser("run", help="prepare and run the development/demo portal")
+    run.add_argument("--host", default=os.environ.get("CQGOV_HOST", "127.0.0.1"))
+    run.add_argument("--port", type=int, default=int(os.environ.get("CQGOV_PORT", "5000")))
+    run.add_argument("--no-demo", action="store_true", help="skip the demo catalog")
+    run.set_defaults(func=cmd_run)
+    test = sub.add_parser("test", help="prepare the test database and run pytest")
+    test.add_argument("pytest_args", nargs=argparse.REMAINDER)
+    test.set_defaults(func=cmd_test)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Generated demo catalog for the development/demo portal (synthetic data only)."""

@@ -1,0 +1,26 @@
+"""The cqgov plugin: wires the extension's pieces into CKAN.
+
+Logic lives in the subpackages; this module only declares interfaces.
+"""
+
+from __future__ import annotations
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
+
+from ckanext.cqgov import cli, helpers
+
+
+@tk.blanket.config_declarations
+@tk.blanket.cli(cli.get_commands)
+@tk.blanket.helpers(helpers.get_helpers)
+class CqgovPlugin(p.SingletonPlugin, DefaultTranslation):
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+
+    # IConfigurer
+
+    def update_config(self, config_):
+        tk.add_template_directory(config_, "templates")
+        tk.add_public_directory(config_, "public")

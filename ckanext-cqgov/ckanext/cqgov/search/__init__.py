@@ -1,0 +1,1 @@
+"""Search: Chinese text analysis and the PostgreSQL search backend."""
