@@ -1,14 +1,117 @@
-"""cqgov_pgsearch: CKAN's package search over PostgreSQL instead of Solr."""
+"""cqgov_pgsearch: CKAN's package search over PostgreSQL instead of Solr.
+
+CKAN 2.11 has no search-backend interface, but every piece of its search code
+obtains Solr through ``make_connection()``. While this plugin is loaded that
+name returns a :class:`~.client.PgSolrClient` in each module that imported it,
+and the availability / schema checks CKAN runs at start-up look at the index
+table instead of a Solr server. Unloading the plugin restores the originals, so
+switching to Solr is a configuration change plus ``ckan search-index rebuild``.
+
+The index table comes from this plugin's migrations:
+``ckan db upgrade -p cqgov_pgsearch`` (plain ``ckan db upgrade`` runs them too).
+"""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
+import ckan.lib.search as search
+import ckan.lib.search.common as search_common
+import ckan.lib.search.index as search_index
+import ckan.lib.search.query as search_query
 import ckan.plugins as p
+
+from . import client
+
+log = logging.getLogger(__name__)
+
+PLACEHOLDER_SOLR_URL = "http://127.0.0.1:8983/solr/unused-by-cqgov-pgsearch"
+
+_MODULES_USING_CONNECTION = (search_common, search_index, search_query, search)
+_originals: dict[tuple[Any, str], Any] = {}
+
+
+def make_connection(decode_dates: bool = True) -> client.PgSolrClient:
+    """Replacement for ``ckan.lib.search.common.make_connection``."""
+    return client.PgSolrClient(decode_dates=decode_dates)
+
+
+def is_available() -> bool:
+    """Replacement for ``ckan.lib.search.is_available``: the table exists."""
+    try:
+        return client.table_exists()
+    except Exception as e:  # noqa: BLE001 - any failure means "not available"
+        log.warning("PostgreSQL search index is not available: %s", e)
+        return False
+
+
+def check_solr_schema_version(schema_file: str | None = None) -> bool:
+    """Replacement for ``ckan.lib.search.check_solr_schema_version``.
+
+    The index table's layout is versioned by this plugin's migrations, so
+    there is nothing to compare; only warn if the table is missing (before the
+    database engine exists, e.g. early in start-up, there is nothing to check).
+    """
+    from ckan.model import meta
+
+    if meta.engine is None:
+        return False
+    if not is_available():
+        log.warning(
+            "Search index table %s is missing: run `ckan db upgrade -p cqgov_pgsearch`",
+            client.TABLE,
+        )
+        return False
+    return True
+
+
+_REPLACEMENTS: list[tuple[Any, str, Any]] = [
+    *(
+        (module, "make_connection", make_connection)
+        for module in _MODULES_USING_CONNECTION
+    ),
+    (search_common, "is_available", is_available),
+    (search, "is_available", is_available),
+    (search, "check_solr_schema_version", check_solr_schema_version),
+]
+
+
+def install() -> None:
+    """Point CKAN's search code at PostgreSQL (idempotent)."""
+    for module, name, replacement in _REPLACEMENTS:
+        current = getattr(module, name)
+        if current is replacement:
+            continue
+        _originals.setdefault((module, name), current)
+        setattr(module, name, replacement)
+
+
+def uninstall() -> None:
+    """Give CKAN its Solr functions back (idempotent)."""
+    for (module, name), original in list(_originals.items()):
+        setattr(module, name, original)
+        del _originals[(module, name)]
+
+
+def installed() -> bool:
+    return search_common.make_connection is make_connection
 
 
 class PgSearchPlugin(p.SingletonPlugin):
     p.implements(p.IConfigurer)
+    p.implements(p.IPluginObserver, inherit=True)
+
+    # IConfigurer
 
     def update_config(self, config_):
         # CKAN requires solr_url even though this backend never calls Solr.
         if not config_.get("solr_url"):
-            config_["solr_url"] = "http://127.0.0.1:8983/solr/unused-by-cqgov-pgsearch"
+            config_["solr_url"] = PLACEHOLDER_SOLR_URL
+        install()
+
+    # IPluginObserver
+
+    def after_unload(self, service):
+        if service is self:
+            uninstall()

@@ -1,0 +1,408 @@
+"""A ``pysolr.Solr``-compatible client over the PostgreSQL index table.
+
+CKAN's search code (indexing, package_search, rebuild/clear/show/check, the
+``clean_index`` test fixture) reaches Solr only through
+``ckan.lib.search.common.make_connection()``; the ``cqgov_pgsearch`` plugin
+makes that return a :class:`PgSolrClient`, which answers the same calls —
+``add``, ``delete``, ``commit``, ``search`` — from the ``cqgov_search_doc``
+table, with the same documents and query parameters CKAN sends to Solr.
+
+Writes run in their own short transaction (like an update request to Solr:
+independent of the CKAN session that triggered them), so ``commit`` has
+nothing left to do.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import re
+from typing import Any
+
+import sqlalchemy as sa
+from ckan.lib.search.common import (
+    SearchError,
+    SearchIndexError,
+    SearchQueryError,
+)
+from ckan.model import meta
+
+from . import document, lucene
+
+log = logging.getLogger(__name__)
+
+TABLE = "cqgov_search_doc"
+URL = "postgresql+cqgov-pgsearch://" + TABLE
+
+_DATETIME_RE = re.compile(
+    r"^(?P<year>\d{4})-(?P<month>\d{2})-(?P<day>\d{2})T(?P<hour>\d{2}):"
+    r"(?P<minute>\d{2}):(?P<second>\d{2})(\.\d+)?Z$"
+)
+_COLUMN_FIELDS = set(lucene.STRING_COLUMNS)
+
+
+class PgResults:
+    """What ``pysolr.Solr.search`` returns, as far as CKAN uses it."""
+
+    def __init__(self, docs: list[dict[str, Any]], hits: int, facets: dict[str, Any]):
+        self.docs = docs
+        self.hits = hits
+        self.facets = facets
+        self.raw_response: dict[str, Any] = {
+            "response": {"numFound": hits, "docs": docs},
+            "facet_counts": facets,
+        }
+        self.highlighting: dict[str, Any] = {}
+        self.stats: dict[str, Any] = {}
+        self.grouped: dict[str, Any] = {}
+        self.spellcheck: dict[str, Any] = {}
+        self.debug: dict[str, Any] = {}
+        self.qtime = None
+        self.nextCursorMark = None
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __iter__(self):
+        return iter(self.docs)
+
+
+def _engine() -> sa.engine.Engine:
+    engine = meta.engine
+    if engine is None:
+        raise SearchIndexError("the CKAN database engine is not initialised")
+    return engine
+
+
+def table_exists() -> bool:
+    """Whether the index table has been created (``ckan db upgrade``)."""
+    with _engine().connect() as conn:
+        return bool(
+            conn.execute(
+                sa.text("SELECT to_regclass(:t) IS NOT NULL"), {"t": TABLE}
+            ).scalar()
+        )
+
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return list(value)
+    return [value]
+
+
+def _int_param(params: dict[str, Any], name: str, default: int) -> int:
+    value = params.get(name, default)
+    if isinstance(value, (list, tuple)):
+        value = value[-1] if value else default
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as e:
+        raise SearchQueryError(f"{name} must be an integer, not {value!r}") from e
+    return number
+
+
+def parse_qf(qf: str) -> list[tuple[str, float]]:
+    out = []
+    for item in (qf or "").split():
+        name, _, boost = item.partition("^")
+        try:
+            out.append((name, float(boost) if boost else 1.0))
+        except ValueError as e:
+            raise SearchQueryError(f"invalid qf entry {item!r}") from e
+    return out
+
+
+def _decode_dates(doc: dict[str, Any]) -> dict[str, Any]:
+    for key, value in doc.items():
+        if isinstance(value, str):
+            match = _DATETIME_RE.match(value)
+            if match:
+                parts = {k: int(v) for k, v in match.groupdict().items()}
+                doc[key] = dt.datetime(**parts)
+    return doc
+
+
+class PgSolrClient:
+    """Answers CKAN's pysolr calls from PostgreSQL."""
+
+    def __init__(self, decode_dates: bool = True):
+        self.url = URL
+        self.decode_dates = decode_dates
+
+    # -- writes
+
+    def add(
+        self, docs: list[dict[str, Any]], commit: bool | None = None, **_: Any
+    ) -> str:
+        rows = [document.build_row(doc) for doc in docs]
+        if not rows:
+            return ""
+        statement = sa.text(
+            f"""
+            INSERT INTO {TABLE} (index_id, id, site_id, name, entity_type, state,
+                dataset_type, capacity, permission_labels, metadata_created,
+                metadata_modified, title_string, fields, stored, tsv)
+            VALUES (:index_id, :id, :site_id, :name, :entity_type, :state,
+                :dataset_type, :capacity, CAST(:permission_labels AS text[]),
+                CAST(:metadata_created AS timestamptz),
+                CAST(:metadata_modified AS timestamptz), :title_string,
+                CAST(:fields AS jsonb), CAST(:stored AS jsonb),
+                CAST(:tsv AS tsvector))
+            ON CONFLICT (index_id) DO UPDATE SET
+                id = EXCLUDED.id, site_id = EXCLUDED.site_id, name = EXCLUDED.name,
+                entity_type = EXCLUDED.entity_type, state = EXCLUDED.state,
+                dataset_type = EXCLUDED.dataset_type, capacity = EXCLUDED.capacity,
+                permission_labels = EXCLUDED.permission_labels,
+                metadata_created = EXCLUDED.metadata_created,
+                metadata_modified = EXCLUDED.metadata_modified,
+                title_string = EXCLUDED.title_string, fields = EXCLUDED.fields,
+                stored = EXCLUDED.stored, tsv = EXCLUDED.tsv
+            """
+        )
+        params = [
+            {
+                **row,
+                "fields": json.dumps(row["fields"], ensure_ascii=False),
+                "stored": json.dumps(row["stored"], ensure_ascii=False, default=str),
+            }
+            for row in rows
+        ]
+        try:
+            with _engine().begin() as conn:
+                conn.execute(statement, params)
+        except sa.exc.SQLAlchemyError as e:
+            raise SearchIndexError(f"could not write to the search index: {e}") from e
+        return ""
+
+    def delete(
+        self,
+        id: str | list[str] | None = None,
+        q: str | None = None,
+        commit: bool | None = None,
+        **_: Any,
+    ) -> str:
+        if id is None and q is None:
+            raise ValueError('You must specify "id" or "q".')
+        params: dict[str, Any] = {}
+        if id is not None:
+            where = "d.index_id = ANY(CAST(:ids AS text[]))"
+            params["ids"] = [str(i) for i in _as_list(id)]
+        else:
+            try:
+                node = lucene.parse(q or "")
+                compiler = lucene.Compiler(params=params)
+                where = compiler.compile(node).where
+            except lucene.QuerySyntaxError as e:
+                raise SearchIndexError(f"invalid delete query: {e}") from e
+        try:
+            with _engine().begin() as conn:
+                conn.execute(sa.text(f"DELETE FROM {TABLE} AS d WHERE {where}"), params)
+        except sa.exc.SQLAlchemyError as e:
+            raise SearchIndexError(
+                f"could not delete from the search index: {e}"
+            ) from e
+        return ""
+
+    def commit(self, *args: Any, **kwargs: Any) -> str:
+        # every write is already committed
+        return ""
+
+    def optimize(self, *args: Any, **kwargs: Any) -> str:
+        return ""
+
+    def ping(self, *args: Any, **kwargs: Any) -> str:
+        if not table_exists():
+            raise SearchError(f"search index table {TABLE} does not exist")
+        return "OK"
+
+    # -- search
+
+    def search(self, q: str | None = None, **params: Any) -> PgResults:
+        try:
+            sql, binds, plan = self._build_search(q, params)
+        except lucene.QuerySyntaxError as e:
+            raise SearchQueryError(str(e)) from e
+        try:
+            with _engine().connect() as conn:
+                if plan["presence_checks"]:
+                    self._check_sort_fields(conn, plan["presence_checks"])
+                row = conn.execute(sa.text(sql), binds).mappings().one()
+        except SearchQueryError:
+            raise
+        except sa.exc.DataError as e:
+            # e.g. a value that cannot be compared as a date or number
+            raise SearchQueryError(f"invalid search value: {e.orig}") from e
+        except sa.exc.SQLAlchemyError as e:
+            raise SearchError(f"search index query failed: {e}") from e
+        return self._results(row, plan)
+
+    def _check_sort_fields(self, conn: Any, fields: list[str]) -> None:
+        for field in fields:
+            present = conn.execute(
+                sa.text(f"SELECT EXISTS (SELECT 1 FROM {TABLE} WHERE fields ? :f)"),
+                {"f": field},
+            ).scalar()
+            if not present:
+                raise SearchQueryError(
+                    f'Invalid "sort" parameter: unknown sort field {field!r}'
+                )
+
+    def _build_search(
+        self, q: str | None, params: dict[str, Any]
+    ) -> tuple[str, dict[str, Any], dict[str, Any]]:
+        binds: dict[str, Any] = {}
+        q_op = str(params.get("q.op") or "AND")
+        df = str(params.get("df") or "text")
+        def_type = str(params.get("defType") or "lucene")
+        query_text = q if q not in (None, "", '""', "''") else "*:*"
+
+        if def_type in ("dismax", "edismax"):
+            qf = parse_qf(params.get("qf") or "text")
+            try:
+                tie = float(params.get("tie") or 0.0)
+            except ValueError as e:
+                raise SearchQueryError(f"invalid tie {params.get('tie')!r}") from e
+            mm = str(params.get("mm") or "100%")
+            q_compiler = lucene.Compiler(
+                df=df, qf=qf, tie=tie, params=binds, prefix="q"
+            )
+            if query_text.strip() == "*:*":
+                node: lucene.Node = lucene.MatchAll()
+            else:
+                node = self._parse_dismax(query_text, mm, q_op)
+        else:
+            q_compiler = lucene.Compiler(df=df, params=binds, prefix="q")
+            node = lucene.parse(query_text, default_op=q_op)
+        q_sql = q_compiler.compile(node)
+
+        where = [q_sql.where]
+        f_compiler = lucene.Compiler(df=df, params=binds, prefix="f")
+        for fq in _as_list(params.get("fq")) + _as_list(params.get("fq_list")):
+            if not isinstance(fq, str):
+                raise lucene.QuerySyntaxError(f"invalid fq {fq!r}")
+            if not fq.strip():
+                continue
+            where.append(f_compiler.compile(lucene.parse(fq, default_op=q_op)).where)
+        where_sql = " AND ".join(w for w in where if w != "TRUE") or "TRUE"
+
+        rows = _int_param(params, "rows", 10)
+        start = _int_param(params, "start", 0)
+        if rows < 0 or start < 0:
+            raise SearchQueryError("rows and start must not be negative")
+
+        s_compiler = lucene.Compiler(params=binds, prefix="s")
+        sort_keys = lucene.parse_sort(params.get("sort") or "score desc", s_compiler)
+        fl = [f for f in re.split(r"[\s,]+", str(params.get("fl") or "*")) if f]
+        want_score = "score" in fl or any(k.field == "score" for k in sort_keys)
+        score_sql = q_sql.score if want_score else "0"
+
+        facet_on = str(params.get("facet", "false")).lower() in ("true", "on", "1")
+        facet_fields = (
+            [str(f) for f in _as_list(params.get("facet.field"))] if facet_on else []
+        )
+        facet_limit = _int_param(params, "facet.limit", 100)
+        facet_mincount = max(1, _int_param(params, "facet.mincount", 0))
+        facet_sort = str(params.get("facet.sort") or "count")
+
+        order = []
+        for i, key in enumerate(sort_keys):
+            direction = "DESC" if key.descending else "ASC"
+            order.append(f"s{i} {direction} NULLS LAST")
+        order.append("index_id ASC")
+        order_sql = ", ".join(order)
+
+        sort_columns = "".join(
+            f", {f'({score_sql})' if k.expression == 'score' else k.expression} AS s{i}"
+            for i, k in enumerate(sort_keys)
+        )
+        projection = self._projection(fl, binds)
+        binds["rows"] = rows
+        binds["start"] = start
+        facet_selects = []
+        for i, field in enumerate(facet_fields):
+            binds[f"ff{i}"] = field
+            value_order = 't.x COLLATE "C"'
+            facet_order = (
+                value_order
+                if facet_sort == "index"
+                else f"count(*) DESC, {value_order}"
+            )
+            facet_selects.append(
+                f""",
+                (SELECT COALESCE(json_agg(json_build_array(f.x, f.c)), '[]')
+                 FROM (SELECT t.x, count(*) AS c
+                       FROM m CROSS JOIN LATERAL
+                            jsonb_array_elements_text(m.fields -> :ff{i}) AS t(x)
+                       GROUP BY t.x HAVING count(*) >= {int(facet_mincount)}
+                       ORDER BY {facet_order}
+                       LIMIT {"ALL" if facet_limit < 0 else int(facet_limit)}) AS f
+                ) AS facet{i}"""
+            )
+        fields_col = ", d.fields" if facet_fields else ""
+        sql = f"""
+            WITH m AS MATERIALIZED (
+                SELECT d.index_id, ({score_sql}) AS score{fields_col}{sort_columns}
+                FROM {TABLE} AS d
+                WHERE {where_sql}
+            ),
+            page AS (
+                SELECT index_id, score, row_number() OVER (ORDER BY {order_sql}) AS n
+                FROM m ORDER BY {order_sql} LIMIT :rows OFFSET :start
+            )
+            SELECT
+                (SELECT count(*) FROM m) AS hits,
+                (SELECT COALESCE(json_agg(json_build_array({projection}, page.score)
+                                          ORDER BY page.n), '[]')
+                 FROM page JOIN {TABLE} AS d ON d.index_id = page.index_id) AS docs
+                {"".join(facet_selects)}
+        """
+        plan = {
+            "fl": fl,
+            "want_score": "score" in fl,
+            "facet_fields": facet_fields,
+            "presence_checks": [k.field for k in sort_keys if k.needs_presence_check],
+        }
+        return sql, binds, plan
+
+    def _parse_dismax(self, text: str, mm: str, q_op: str) -> lucene.Node:
+        try:
+            return lucene.parse(text, default_op=q_op, dismax_mm=mm)
+        except lucene.QuerySyntaxError:
+            # dismax is lenient: unbalanced syntax is taken as plain words
+            cleaned = re.sub(r'[\\+\-!():^\[\]"{}~*?|&/]', " ", text)
+            return lucene.parse(cleaned, default_op=q_op, dismax_mm=mm)
+
+    def _projection(self, fl: list[str], binds: dict[str, Any]) -> str:
+        if "*" in fl:
+            return "d.stored"
+        parts = []
+        for i, name in enumerate(f for f in fl if f != "score"):
+            binds[f"fl{i}"] = name
+            if name in _COLUMN_FIELDS and name != "title_string":
+                parts.append(f":fl{i}, to_jsonb(d.{name})")
+            else:
+                parts.append(f":fl{i}, d.stored -> :fl{i}")
+        if not parts:
+            return "'{}'::jsonb"
+        return "jsonb_build_object(" + ", ".join(parts) + ")"
+
+    def _results(self, row: Any, plan: dict[str, Any]) -> PgResults:
+        docs = []
+        for stored, score in row["docs"] or []:
+            doc = {k: v for k, v in (stored or {}).items() if v is not None}
+            if plan["want_score"]:
+                doc["score"] = float(score or 0.0)
+            if self.decode_dates:
+                doc = _decode_dates(doc)
+            docs.append(doc)
+        facet_fields = {}
+        for i, field in enumerate(plan["facet_fields"]):
+            flat: list[Any] = []
+            for value, count in row[f"facet{i}"] or []:
+                flat.extend([value, count])
+            facet_fields[field] = flat
+        facets = {"facet_fields": facet_fields} if plan["facet_fields"] else {}
+        return PgResults(docs, int(row["hits"]), facets)

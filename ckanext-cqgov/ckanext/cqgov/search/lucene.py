@@ -1,0 +1,736 @@
+"""Solr/Lucene query syntax → SQL over the ``cqgov_search_doc`` index table.
+
+Pure module (no CKAN imports). :func:`parse` turns a query string (``q``,
+``fq``, a delete query) into a small tree of :class:`Node` objects using luqum;
+:class:`Compiler` turns that tree into a SQL boolean expression plus a
+relevance expression, with every value — user input, field names included —
+passed as a bound parameter (``:p0``, ``:p1`` …, SQLAlchemy ``text()`` style).
+
+Supported syntax: free text, ``field:value``, ``"phrases"``, ``AND``/``OR``/
+``NOT``/``&&``/``||``, ``+``/``-`` prefixes, negation-only clauses, parentheses,
+``field:(a OR b)``, ``*:*``, ``field:*`` (field present), wildcards ``foo*`` /
+``f?o`` (string fields: LIKE; text fields: prefix match), ranges ``[a TO b]`` /
+``{a TO b}`` with ``*`` and Solr date math, escaped characters, boosts (``^``,
+accepted and ignored), fuzzy ``~`` (treated as the plain term) and proximity
+(``"a b"~3``: all words, any distance). Regular expressions are rejected.
+
+Field semantics follow :mod:`.schema`: string fields (and every unknown field)
+match exactly and case-sensitively; text fields are analysed by
+:mod:`.analysis` and matched on field-qualified lexemes (``title:foo``), the
+catch-all ``text`` on bare lexemes; date fields compare instants.
+
+Dismax (``defType=dismax``, what CKAN sends when ``q`` has no colon): each
+clause without ``+``/``-`` is optional, matched against the ``qf`` fields
+(best field score times its boost, plus ``tie`` times the others) and ``mm``
+decides how many optional clauses must match (:func:`min_should_match`).
+
+Sorting (:func:`parse_sort`): ``score``, the dedicated columns, dates and any
+single-valued string or numeric field. Sorting on a multi-valued or analysed
+text field (except the single-valued ``extras_*``), on anything that is not a
+field name, or without ``asc``/``desc`` is an error. A sort field that is
+neither declared in the schema (explicitly or as ``*_date`` / ``extras_*``) nor
+present in any indexed document is *unknown*: the caller checks presence
+(:attr:`SortKey.needs_presence_check`) and rejects it, so a typo in ``sort`` is
+reported rather than silently ignored.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+import re
+from typing import Any, Union
+
+from luqum import tree as lt
+from luqum.exceptions import ParseError
+from luqum.parser import parser as _luqum_parser
+
+from . import analysis, datemath, schema
+
+
+class QuerySyntaxError(ValueError):
+    """The query, filter or sort cannot be understood."""
+
+
+# ---------------------------------------------------------------- the tree
+
+
+@dataclasses.dataclass
+class MatchAll:
+    pass
+
+
+@dataclasses.dataclass
+class MatchNone:
+    pass
+
+
+@dataclasses.dataclass
+class Term:
+    field: str | None  # None: the default field(s)
+    text: str
+    phrase: bool = False
+    wildcard: bool = False
+    loose: bool = False  # proximity phrase: every word, any distance
+
+
+@dataclasses.dataclass
+class Range:
+    field: str | None
+    low: str | None
+    high: str | None
+    include_low: bool = True
+    include_high: bool = True
+
+
+@dataclasses.dataclass
+class Exists:
+    field: str
+
+
+@dataclasses.dataclass
+class Bool:
+    must: list[Node] = dataclasses.field(default_factory=list)
+    should: list[Node] = dataclasses.field(default_factory=list)
+    must_not: list[Node] = dataclasses.field(default_factory=list)
+    # None: at least one optional clause when there is no required one
+    min_should: int | None = None
+
+
+Node = Union[MatchAll, MatchNone, Term, Range, Exists, Bool]
+
+_WILDCARD_RE = re.compile(r"(?<!\\)(?:\\\\)*[*?]")
+_UNESCAPE_RE = re.compile(r"\\(.)", re.S)
+
+
+def _unescape(value: str) -> str:
+    return _UNESCAPE_RE.sub(r"\1", value)
+
+
+def parse(query: str, *, default_op: str = "AND", dismax_mm: str | None = None) -> Node:
+    """Parse a Lucene query string into a tree.
+
+    ``default_op`` is Solr's ``q.op`` (how juxtaposed clauses combine). With
+    ``dismax_mm`` set the query is a dismax query: juxtaposed clauses are
+    optional and ``mm`` says how many must match. Raises
+    :class:`QuerySyntaxError`.
+    """
+    text = (query or "").strip()
+    if not text:
+        return MatchAll()
+    try:
+        parsed = _luqum_parser.parse(text)
+    except (ParseError, TypeError, ValueError) as e:
+        raise QuerySyntaxError(f"cannot parse query {query!r}: {e}") from e
+    builder = _Builder(default_op.upper(), dismax_mm)
+    node = builder.build(parsed, None)
+    return _top(node)
+
+
+def _top(node: Node) -> Node:
+    # A purely negative query means "everything except" (as Solr does).
+    if isinstance(node, Bool) and not node.must and not node.should:
+        node.must.append(MatchAll())
+    return node
+
+
+class _Builder:
+    def __init__(self, default_op: str, dismax_mm: str | None):
+        if default_op not in ("AND", "OR"):
+            raise QuerySyntaxError(f"q.op must be AND or OR, not {default_op!r}")
+        self.default_op = default_op
+        self.dismax_mm = dismax_mm
+
+    def build(self, item: lt.Item, field: str | None) -> Node:
+        if isinstance(item, lt.SearchField):
+            if field is not None:
+                raise QuerySyntaxError(f"nested field {item.name!r} in {field!r}")
+            name = _unescape(item.name)
+            if name == "*":
+                if isinstance(item.expr, lt.Word) and item.expr.value == "*":
+                    return MatchAll()
+                raise QuerySyntaxError("only *:* may use the field name *")
+            return self.build(item.expr, name)
+        if isinstance(item, (lt.Group, lt.FieldGroup)):
+            return self.build(item.expr, field)
+        if isinstance(item, lt.Word):
+            return self._word(item.value, field)
+        if isinstance(item, lt.Phrase):
+            return Term(field, _unescape(item.value[1:-1]), phrase=True)
+        if isinstance(item, lt.Range):
+            return Range(
+                field,
+                self._bound(item.low),
+                self._bound(item.high),
+                item.include_low,
+                item.include_high,
+            )
+        if isinstance(item, lt.Boost):
+            return self.build(item.expr, field)
+        if isinstance(item, lt.Fuzzy):
+            return self.build(item.term, field)
+        if isinstance(item, lt.Proximity):
+            node = self.build(item.term, field)
+            if isinstance(node, Term):
+                node.loose = True
+            return node
+        if isinstance(item, lt.Regex):
+            raise QuerySyntaxError("regular expression queries are not supported")
+        if isinstance(item, (lt.Not, lt.Prohibit)):
+            return Bool(must=[MatchAll()], must_not=[self.build(item.a, field)])
+        if isinstance(item, lt.Plus):
+            return self.build(item.a, field)
+        if isinstance(item, lt.AndOperation):
+            return self._clauses(list(item.children), field, "AND")
+        if isinstance(item, lt.OrOperation):
+            return self._clauses(list(item.children), field, "OR")
+        if isinstance(item, lt.UnknownOperation):
+            return self._unknown(list(item.children), field)
+        raise QuerySyntaxError(f"unsupported query element {str(item)!r}")
+
+    def _bound(self, item: lt.Item) -> str | None:
+        if isinstance(item, lt.Word):
+            value = item.value
+        elif isinstance(item, lt.Phrase):
+            value = item.value[1:-1]
+        else:
+            raise QuerySyntaxError(f"invalid range bound {str(item)!r}")
+        return None if value == "*" else _unescape(value)
+
+    def _word(self, value: str, field: str | None) -> Node:
+        if value == "*":
+            return MatchAll() if field is None else Exists(field)
+        wildcard = bool(_WILDCARD_RE.search(value))
+        if wildcard:
+            # keep escapes so wildcards stay distinguishable from literals
+            return Term(field, value, wildcard=True)
+        return Term(field, _unescape(value))
+
+    def _unknown(self, children: list[lt.Item], field: str | None) -> Node:
+        # '&&' and '||' are operators Lucene accepts but luqum leaves as words
+        segments: list[list[lt.Item]] = [[]]
+        and_seen = False
+        for child in children:
+            if isinstance(child, lt.Word) and child.value == "||":
+                segments.append([])
+            elif isinstance(child, lt.Word) and child.value == "&&":
+                and_seen = True
+            else:
+                segments[-1].append(child)
+        segments = [s for s in segments if s]
+        if not segments:
+            raise QuerySyntaxError("query has operators but no terms")
+        if len(segments) > 1 or and_seen:
+            parts = [
+                self._clauses(s, field, "AND" if and_seen else self._default())
+                for s in segments
+            ]
+            return parts[0] if len(parts) == 1 else Bool(should=parts)
+        return self._clauses(segments[0], field, self._default())
+
+    def _default(self) -> str:
+        return "DISMAX" if self.dismax_mm is not None else self.default_op
+
+    def _clauses(self, children: list[lt.Item], field: str | None, op: str) -> Node:
+        out = Bool()
+        optional: list[Node] = []
+        for child in children:
+            if isinstance(child, (lt.Prohibit, lt.Not)):
+                out.must_not.append(self.build(child.a, field))
+            elif isinstance(child, lt.Plus):
+                out.must.append(self.build(child.a, field))
+            elif op == "AND":
+                out.must.append(self.build(child, field))
+            else:
+                optional.append(self.build(child, field))
+        out.should = optional
+        if op == "DISMAX" and optional:
+            out.min_should = min_should_match(self.dismax_mm or "", len(optional))
+            if out.min_should >= len(optional):
+                out.must.extend(optional)
+                out.should, out.min_should = [], None
+        return out
+
+
+def min_should_match(spec: str, optional: int) -> int:
+    """How many of ``optional`` clauses a dismax ``mm`` spec requires.
+
+    Grammar as Solr's: ``3``, ``-1``, ``75%``, ``-25%`` and conditional lists
+    like ``2<-1 5<80%`` (up to 2 clauses: all; 3-5: all but one; more: 80%).
+    An empty spec requires all clauses.
+    """
+    spec = (spec or "").strip()
+    if not spec:
+        return optional
+    try:
+        if "<" in spec:
+            required = optional
+            conditions = []
+            for part in spec.split():
+                bound, _, expr = part.partition("<")
+                conditions.append((int(bound), expr))
+            for bound, expr in sorted(conditions):
+                if optional > bound:
+                    required = _mm_expr(expr, optional)
+            result = required
+        else:
+            result = _mm_expr(spec, optional)
+    except ValueError as e:
+        raise QuerySyntaxError(f"invalid mm {spec!r}") from e
+    return max(1, min(optional, result)) if optional else 0
+
+
+def _mm_expr(expr: str, n: int) -> int:
+    if expr.endswith("%"):
+        pct = int(expr[:-1])
+        count = math.floor(n * abs(pct) / 100)
+        return n - count if pct < 0 else count
+    value = int(expr)
+    return n + value if value < 0 else value
+
+
+# ---------------------------------------------------------------- compiling
+
+# Dedicated columns of the index table (hot filters and sorts).
+STRING_COLUMNS = frozenset(
+    {
+        "index_id",
+        "id",
+        "site_id",
+        "name",
+        "entity_type",
+        "state",
+        "dataset_type",
+        "capacity",
+        "title_string",
+    }
+)
+DATE_COLUMNS = frozenset({"metadata_created", "metadata_modified"})
+ARRAY_COLUMNS = frozenset({"permission_labels"})
+
+_NUMERIC_RE = r"^-?[0-9]+(\.[0-9]+)?$"
+_NUMBER_RE = re.compile(_NUMERIC_RE)
+_DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
+
+
+@dataclasses.dataclass
+class Sql:
+    where: str
+    score: str = "0"
+
+
+_TRUE = Sql("TRUE")
+_FALSE = Sql("FALSE")
+
+
+def tsquery_literal(tokens: list[tuple[str, int]], prefix: str = "") -> str:
+    """A tsquery (phrase when positions differ) for analysed tokens."""
+    by_pos: dict[int, list[str]] = {}
+    for term, pos in tokens:
+        by_pos.setdefault(pos, []).append(_lexeme(prefix + term))
+    parts = []
+    last = None
+    for pos in sorted(by_pos):
+        group = by_pos[pos]
+        text = group[0] if len(group) == 1 else "(" + " | ".join(group) + ")"
+        if last is not None:
+            parts.append(f"<{pos - last}>")
+        parts.append(text)
+        last = pos
+    return " ".join(parts)
+
+
+def _lexeme(term: str) -> str:
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def like_pattern(value: str) -> str:
+    """A LIKE pattern for a Lucene wildcard term (escapes kept in ``value``)."""
+    out = []
+    i = 0
+    while i < len(value):
+        char = value[i]
+        if char == "\\" and i + 1 < len(value):
+            char = value[i + 1]
+            i += 1
+            out.append("\\" + char if char in "%_\\" else char)
+        elif char == "*":
+            out.append("%")
+        elif char == "?":
+            out.append("_")
+        else:
+            out.append("\\" + char if char in "%_" else char)
+        i += 1
+    return "".join(out)
+
+
+class Compiler:
+    """Compiles trees into SQL over the index table aliased ``d``.
+
+    ``params`` accumulates the bound values; ``qf`` (list of ``(field,
+    boost)``) and ``tie`` make unfielded terms dismax clauses, otherwise they
+    search ``df``.
+    """
+
+    def __init__(
+        self,
+        *,
+        df: str = "text",
+        qf: list[tuple[str, float]] | None = None,
+        tie: float = 0.0,
+        params: dict[str, Any] | None = None,
+        prefix: str = "p",
+    ):
+        self.df = df or "text"
+        self.qf = qf
+        self.tie = tie
+        self.params: dict[str, Any] = {} if params is None else params
+        self.prefix = prefix
+
+    def bind(self, value: Any) -> str:
+        name = f"{self.prefix}{len(self.params)}"
+        while name in self.params:
+            name += "_"
+        self.params[name] = value
+        return ":" + name
+
+    # -- entry point
+
+    def compile(self, node: Node) -> Sql:
+        if isinstance(node, MatchAll):
+            return Sql("TRUE", "1.0")
+        if isinstance(node, MatchNone):
+            return _FALSE
+        if isinstance(node, Bool):
+            return self._bool(node)
+        if isinstance(node, Exists):
+            return self._exists(node.field)
+        if isinstance(node, Range):
+            return self._range(node)
+        if isinstance(node, Term):
+            if node.field is None:
+                if self.qf:
+                    return self._dismax_term(node)
+                node = dataclasses.replace(node, field=self.df)
+            return self._term(node)
+        raise QuerySyntaxError(f"unsupported node {node!r}")
+
+    # -- boolean structure
+
+    def _bool(self, node: Bool) -> Sql:
+        # OR of exact values on one array column → one overlap test
+        merged = self._merge_array_terms(node)
+        if merged is not None:
+            return merged
+        must = [self.compile(n) for n in node.must]
+        should = [self.compile(n) for n in node.should]
+        must_not = [self.compile(n) for n in node.must_not]
+        conditions = [s.where for s in must if s.where != "TRUE"]
+        if any(s.where == "FALSE" for s in must):
+            return _FALSE
+        if should and not must:
+            live = [s for s in should if s.where != "FALSE"]
+            k = node.min_should or 1
+            if len(live) < k:
+                return _FALSE
+            if any(s.where == "TRUE" for s in live) and k == 1:
+                pass
+            elif k == 1:
+                conditions.append("(" + " OR ".join(s.where for s in live) + ")")
+            elif k >= len(live):
+                conditions.extend(s.where for s in live)
+            else:
+                anyof = "(" + " OR ".join(s.where for s in live) + ")"
+                count = " + ".join(
+                    f"(CASE WHEN {s.where} THEN 1 ELSE 0 END)" for s in live
+                )
+                conditions.append(f"{anyof} AND ({count}) >= {int(k)}")
+        elif should and node.min_should:
+            # dismax: mm also applies to the optional clauses next to required ones
+            k = node.min_should
+            if k == 1:
+                conditions.append("(" + " OR ".join(s.where for s in should) + ")")
+            else:
+                count = " + ".join(
+                    f"(CASE WHEN {s.where} THEN 1 ELSE 0 END)" for s in should
+                )
+                conditions.append(f"({count}) >= {int(k)}")
+        for s in must_not:
+            if s.where == "TRUE":
+                return _FALSE
+            if s.where != "FALSE":
+                conditions.append(f"NOT COALESCE({s.where}, FALSE)")
+        where = "(" + " AND ".join(conditions) + ")" if conditions else "TRUE"
+        scores = [s.score for s in must if s.score != "0"]
+        scores += [
+            f"(CASE WHEN {s.where} THEN {s.score} ELSE 0 END)"
+            for s in should
+            if s.score != "0" and s.where != "FALSE"
+        ]
+        return Sql(where, "(" + " + ".join(scores) + ")" if scores else "0")
+
+    def _merge_array_terms(self, node: Bool) -> Sql | None:
+        if node.must or node.must_not or len(node.should) < 2:
+            return None
+        fields = {getattr(n, "field", None) for n in node.should}
+        if len(fields) != 1 or not all(
+            isinstance(n, Term) and not n.wildcard for n in node.should
+        ):
+            return None
+        field = fields.pop()
+        if field in ARRAY_COLUMNS:
+            values = [n.text for n in node.should]  # type: ignore[union-attr]
+            return Sql(f"(d.{field} && CAST({self.bind(values)} AS text[]))", "1.0")
+        if field in STRING_COLUMNS:
+            values = [n.text for n in node.should]  # type: ignore[union-attr]
+            return Sql(f"(d.{field} = ANY(CAST({self.bind(values)} AS text[])))", "1.0")
+        return None
+
+    # -- leaves
+
+    def _exists(self, field: str) -> Sql:
+        if field in STRING_COLUMNS or field in DATE_COLUMNS:
+            return Sql(f"(d.{field} IS NOT NULL)", "1.0")
+        if field in ARRAY_COLUMNS:
+            return Sql(f"(cardinality(d.{field}) > 0)", "1.0")
+        definition = schema.field(field)
+        if definition.is_text:
+            if field == "text":
+                return Sql("(length(d.tsv) > 0)", "1.0")
+            query = self.bind(_lexeme(field + ":") + ":*")
+            return Sql(f"(d.tsv @@ CAST({query} AS tsquery))", "1.0")
+        if definition.type in ("stored_only", "text_ngram"):
+            return _FALSE
+        return Sql(f"(d.fields ? {self.bind(field)})", "1.0")
+
+    def _values(self, field: str) -> str:
+        """SQL set of a jsonb field's values as text (``v.x``)."""
+        return f"jsonb_array_elements_text(d.fields -> {self.bind(field)}) AS v(x)"
+
+    def _term(self, term: Term) -> Sql:
+        field = term.field
+        assert field is not None
+        if field == "title_ngram":
+            field = "title"
+        if field == "name_ngram":
+            return Sql(
+                f"(d.name ILIKE {self.bind('%' + like_pattern(term.text) + '%')})",
+                "1.0",
+            )
+        definition = schema.field(field)
+        if definition.is_text:
+            return self._text_term(field, definition, term)
+        if definition.type == "stored_only":
+            return _FALSE
+        if definition.type == "date" and not term.wildcard:
+            return self._range(Range(field, term.text, term.text))
+        if term.wildcard:
+            pattern = self.bind(like_pattern(term.text))
+            if field in STRING_COLUMNS:
+                return Sql(f"(d.{field} LIKE {pattern})", "1.0")
+            if field in ARRAY_COLUMNS:
+                return Sql(
+                    f"EXISTS (SELECT 1 FROM unnest(d.{field}) AS v(x) "
+                    f"WHERE v.x LIKE {pattern})",
+                    "1.0",
+                )
+            return Sql(
+                f"EXISTS (SELECT 1 FROM {self._values(field)} "
+                f"WHERE v.x LIKE {pattern})",
+                "1.0",
+            )
+        if field in STRING_COLUMNS:
+            return Sql(f"(d.{field} = {self.bind(term.text)})", "1.0")
+        if field in ARRAY_COLUMNS:
+            return Sql(
+                f"(d.{field} @> CAST({self.bind([term.text])} AS text[]))", "1.0"
+            )
+        value: str = term.text
+        if definition.type == "int" and _NUMBER_RE.match(value.strip()):
+            number = float(value)
+            value = str(int(number)) if number.is_integer() else value.strip()
+        doc = self.bind(json.dumps({field: [value]}))
+        return Sql(f"(d.fields @> CAST({doc} AS jsonb))", "1.0")
+
+    def text_query(self, field: str, term: Term) -> str | None:
+        """tsquery text for a term on a text field, None if it has no tokens."""
+        definition = schema.field(field)
+        stemmed = definition.type == "text"
+        prefix = "" if field == "text" else field + ":"
+        if term.wildcard:
+            stem_part = _WILDCARD_RE.split(term.text, maxsplit=1)[0]
+            tokens = analysis.query_tokens(
+                _unescape(stem_part), stemmed=False, split_case=stemmed
+            )
+            if not tokens:
+                return None
+            *head, (last, last_pos) = tokens
+            query = tsquery_literal(head, prefix) if head else ""
+            tail = _lexeme(prefix + last) + ":*"
+            if not head:
+                return tail
+            gap = last_pos - max(p for _t, p in head)
+            return f"{query} <{gap}> {tail}"
+        tokens = analysis.query_tokens(term.text, stemmed=stemmed, split_case=stemmed)
+        if not tokens:
+            return None
+        if term.loose:
+            return " & ".join(_lexeme(prefix + t) for t, _p in tokens)
+        return tsquery_literal(tokens, prefix)
+
+    def _text_term(self, field: str, definition: schema.Field, term: Term) -> Sql:
+        query = self.text_query(field, term)
+        if query is None:
+            # nothing searchable in the term (punctuation only): matches nothing
+            return _FALSE
+        bound = self.bind(query)
+        return Sql(
+            f"(d.tsv @@ CAST({bound} AS tsquery))",
+            f"ts_rank(d.tsv, CAST({bound} AS tsquery))",
+        )
+
+    def _dismax_term(self, term: Term) -> Sql:
+        matches: list[Sql] = []
+        for field, boost in self.qf or []:
+            sql = self.compile(dataclasses.replace(term, field=field))
+            if sql.where == "FALSE":
+                continue
+            score = sql.score if sql.score != "0" else "1.0"
+            matches.append(
+                Sql(
+                    sql.where,
+                    f"(CASE WHEN {sql.where} THEN {score} ELSE 0 END) * {float(boost)}",
+                )
+            )
+        if not matches:
+            return _FALSE
+        where = "(" + " OR ".join(m.where for m in matches) + ")"
+        if len(matches) == 1:
+            return Sql(where, matches[0].score)
+        best = "GREATEST(" + ", ".join(m.score for m in matches) + ")"
+        total = "(" + " + ".join(m.score for m in matches) + ")"
+        tie = float(self.tie)
+        score = f"({best} + {tie} * ({total} - {best}))" if tie else best
+        return Sql(where, score)
+
+    def _range(self, node: Range) -> Sql:
+        field = node.field or self.df
+        definition = schema.field(field)
+        if definition.is_text or definition.type in ("stored_only", "text_ngram"):
+            raise QuerySyntaxError(
+                f"range queries are not supported on text field {field!r}"
+            )
+        low_op = ">=" if node.include_low else ">"
+        high_op = "<=" if node.include_high else "<"
+        is_date = definition.type == "date" or field in DATE_COLUMNS
+        if is_date:
+            try:
+                low = datemath.parse(node.low) if node.low is not None else None
+                high = datemath.parse(node.high) if node.high is not None else None
+            except datemath.DateMathError as e:
+                raise QuerySyntaxError(f"{field}: {e}") from e
+            if field in DATE_COLUMNS:
+                value = f"d.{field}"
+            else:
+                value = (
+                    f"(CASE WHEN v.x ~ '{_DATE_RE}' THEN CAST(v.x AS timestamptz) END)"
+                )
+        else:
+            low, high = node.low, node.high
+            numeric = definition.type == "int" or (
+                all(b is None or _NUMBER_RE.match(b) for b in (low, high))
+                and (low is not None or high is not None)
+            )
+            column = f"d.{field}" if field in STRING_COLUMNS else "v.x"
+            if numeric:
+                try:
+                    low = float(low) if low is not None else None
+                    high = float(high) if high is not None else None
+                except ValueError as e:
+                    raise QuerySyntaxError(
+                        f"{field}: range bounds must be numbers"
+                    ) from e
+                value = (
+                    f"(CASE WHEN {column} ~ '{_NUMERIC_RE}' "
+                    f"THEN CAST({column} AS numeric) END)"
+                )
+            else:
+                value = f'({column} COLLATE "C")'
+        tests = []
+        if low is not None:
+            tests.append(f"{value} {low_op} {self.bind(low)}")
+        if high is not None:
+            tests.append(f"{value} {high_op} {self.bind(high)}")
+        test = " AND ".join(tests) if tests else f"{value} IS NOT NULL"
+        if field in DATE_COLUMNS or field in STRING_COLUMNS:
+            return Sql(f"({test})", "1.0")
+        if field in ARRAY_COLUMNS:
+            return Sql(
+                f"EXISTS (SELECT 1 FROM unnest(d.{field}) AS v(x) WHERE {test})", "1.0"
+            )
+        return Sql(f"EXISTS (SELECT 1 FROM {self._values(field)} WHERE {test})", "1.0")
+
+
+# ---------------------------------------------------------------- sorting
+
+
+@dataclasses.dataclass
+class SortKey:
+    field: str
+    descending: bool
+    expression: str  # SQL over ``d`` (or the literal ``score``)
+    needs_presence_check: bool = False
+
+
+_SORT_ITEM_RE = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.I)
+
+
+def parse_sort(spec: str | None, compiler: Compiler) -> list[SortKey]:
+    """Parse a Solr ``sort`` parameter (``field dir, field dir …``)."""
+    keys: list[SortKey] = []
+    for raw in (spec or "").split(","):
+        item = raw.strip()
+        if not item:
+            continue
+        match = _SORT_ITEM_RE.match(" ".join(item.split()))
+        if not match:
+            raise QuerySyntaxError(
+                f"invalid sort {item!r}: expected '<field> asc' or '<field> desc'"
+            )
+        field, direction = match.group(1), match.group(2).lower()
+        keys.append(_sort_key(field, direction == "desc", compiler))
+    return keys
+
+
+def _sort_key(field: str, descending: bool, compiler: Compiler) -> SortKey:
+    if field == "score":
+        return SortKey(field, descending, "score")
+    if field in STRING_COLUMNS:
+        return SortKey(field, descending, f'(d.{field} COLLATE "C")')
+    if field in DATE_COLUMNS:
+        return SortKey(field, descending, f"d.{field}")
+    definition = schema.field(field)
+    if definition.multi or field in ARRAY_COLUMNS:
+        raise QuerySyntaxError(f"cannot sort on multi-valued field {field!r}")
+    if definition.type in ("stored_only", "text_ngram") or (
+        definition.is_text and not field.startswith("extras_")
+    ):
+        raise QuerySyntaxError(f"cannot sort on analysed text field {field!r}")
+    value = f"(d.fields -> {compiler.bind(field)} ->> 0)"
+    if definition.type == "date":
+        expression = (
+            f"(CASE WHEN {value} ~ '{_DATE_RE}' THEN CAST({value} AS timestamptz) END)"
+        )
+    elif definition.type == "int":
+        expression = (
+            f"(CASE WHEN {value} ~ '{_NUMERIC_RE}' THEN CAST({value} AS numeric) END)"
+        )
+    else:
+        expression = f'({value} COLLATE "C")'
+    return SortKey(
+        field,
+        descending,
+        expression,
+        needs_presence_check=not schema.is_declared(field),
+    )

@@ -1,0 +1,167 @@
+"""The index schema: CKAN's Solr ``schema.xml`` (ckan-2.11) restated in Python.
+
+Both engines must see the same fields with the same meaning, so field types,
+which fields are stored (returned by ``fl``), multi-valued and copied into the
+catch-all ``text`` field follow ``ckan/config/solr/schema.xml``. Pure module: no
+CKAN imports.
+
+Field types used here:
+
+``string``  exact, case-sensitive match (Solr ``StrField``); also the type of
+            every field not named in the schema (dynamic ``*``).
+``text``    analysed, stemmed (Solr ``text``).
+``text_general`` analysed, not stemmed, no case-change split.
+``date``    ISO timestamps; ranges accept Solr date math.
+``int``     integers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    name: str
+    type: str = "string"
+    stored: bool = False
+    multi: bool = False
+
+    @property
+    def is_text(self) -> bool:
+        return self.type in ("text", "text_general")
+
+
+def _f(name: str, type_: str = "string", stored: bool = True, multi: bool = False):
+    return Field(name, type_, stored, multi)
+
+
+_FIELDS = [
+    _f("index_id"),
+    _f("id"),
+    _f("site_id"),
+    _f("title", "text"),
+    _f("title_ngram", "text_ngram"),
+    _f("entity_type"),
+    _f("dataset_type"),
+    _f("state"),
+    _f("name"),
+    _f("name_ngram", "text_ngram"),
+    _f("revision_id"),
+    _f("version"),
+    _f("url"),
+    _f("ckan_url"),
+    _f("download_url"),
+    _f("notes", "text"),
+    _f("author", "text_general"),
+    _f("author_email", "text_general"),
+    _f("maintainer", "text_general"),
+    _f("maintainer_email", "text_general"),
+    _f("license"),
+    _f("license_id"),
+    _f("tags", multi=True),
+    _f("groups", multi=True),
+    _f("organization"),
+    _f("capacity"),
+    _f("permission_labels", stored=False, multi=True),
+    _f("res_name", "text_general", multi=True),
+    _f("res_description", "text_general", multi=True),
+    _f("res_format", multi=True),
+    _f("res_url", multi=True),
+    _f("res_type", multi=True),
+    _f("text", "text", stored=False, multi=True),
+    _f("urls", "text", stored=False, multi=True),
+    *(
+        _f(rel, "text", stored=False, multi=True)
+        for rel in (
+            "depends_on",
+            "dependency_of",
+            "derives_from",
+            "has_derivation",
+            "links_to",
+            "linked_from",
+            "child_of",
+            "parent_of",
+        )
+    ),
+    *(
+        _f(n, "int", stored=False)
+        for n in (
+            "views_total",
+            "views_recent",
+            "resources_accessed_total",
+            "resources_accessed_recent",
+        )
+    ),
+    _f("metadata_created", "date"),
+    _f("metadata_modified", "date"),
+    _f("indexed_ts", "date"),
+    _f("title_string", stored=False),
+    _f("data_dict", "stored_only"),
+    _f("validated_data_dict", "stored_only"),
+    _f("_version_"),
+]
+
+FIELDS: dict[str, Field] = {f.name: f for f in _FIELDS}
+
+# CKAN computes these as integers although Solr types them as strings (``*``);
+# ranges and sorting on them compare numbers, which is what users mean.
+NUMERIC_FIELDS = frozenset({"num_resources", "num_tags"})
+
+# Sources copied into ``urls`` and into the catch-all ``text`` field.
+URL_SOURCES = ("url", "ckan_url", "download_url", "res_url")
+TEXT_SOURCES = (
+    "urls",
+    "name",
+    "title",
+    "text",
+    "license",
+    "notes",
+    "tags",
+    "groups",
+    "organization",
+    "res_name",
+    "res_description",
+    "maintainer",
+    "author",
+)
+
+
+def field(name: str) -> Field:
+    """The schema definition for ``name`` (explicit, dynamic or ``*``)."""
+    known = FIELDS.get(name)
+    if known is not None:
+        return known
+    if name.endswith("_date"):
+        return Field(name, "date", stored=True)
+    if name.startswith("extras_"):
+        return Field(name, "text", stored=True)
+    if name.startswith("res_extras_"):
+        return Field(name, "text", stored=True, multi=True)
+    if name.startswith("vocab_"):
+        return Field(name, "string", stored=True, multi=True)
+    if name in NUMERIC_FIELDS:
+        return Field(name, "int")
+    return Field(name)
+
+
+def is_declared(name: str) -> bool:
+    """True for fields named in the schema or matching a typed dynamic field."""
+    return name in FIELDS or name.endswith("_date") or name.startswith("extras_")
+
+
+def copied_to_text(name: str) -> bool:
+    """Whether values of ``name`` also go into the catch-all ``text`` field."""
+    return name in TEXT_SOURCES or name.startswith(("extras_", "res_extras_", "vocab_"))
+
+
+def text_weight(name: str) -> str:
+    """tsvector weight for tokens from ``name``: A title/name, B tags/groups/
+    organization, C notes and resources, D everything else."""
+    if name in ("title", "name"):
+        return "A"
+    if name in ("tags", "groups", "organization") or name.startswith("vocab_"):
+        return "B"
+    if name == "notes" or name.startswith("res_"):
+        return "C"
+    return "D"
