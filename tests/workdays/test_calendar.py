@@ -298,9 +298,13 @@ def test_bad_overrides_are_rejected(overrides):
 
 # -- unknown years ------------------------------------------------------------
 
+# The years holidays==0.109 knows. Pinned here so that these tests keep meaning
+# "2027 is unknown" after an upgrade brings the 2027 notice.
+KNOWN_THROUGH_2026 = range(2001, 2027)
+
 
 def test_unknown_year_falls_back_to_monday_to_friday():
-    cal = WorkCalendar()
+    cal = WorkCalendar(official_years=KNOWN_THROUGH_2026)
     assert cal.source_for_year(2027) is YearSource.WEEKDAYS_ONLY
     assert not cal.is_year_known(2027)
     assert 2027 not in cal.years_covered()
@@ -315,7 +319,7 @@ def test_unknown_year_falls_back_to_monday_to_friday():
 
 
 def test_deadline_across_into_an_unknown_year_is_flagged():
-    cal = WorkCalendar()
+    cal = WorkCalendar(official_years=KNOWN_THROUGH_2026)
     due = cal.working_days_after(D(2026, 12, 28), 10)
     assert due == D(2027, 1, 11)  # Mon–Fri fallback for 2027
     assert cal.unknown_years(D(2026, 12, 28), due) == [2027]
@@ -323,7 +327,10 @@ def test_deadline_across_into_an_unknown_year_is_flagged():
 
 def test_overrides_make_a_year_known():
     national_day_2027 = {D(2027, 10, d): False for d in range(1, 8)}
-    cal = WorkCalendar({**national_day_2027, D(2027, 9, 26): True})
+    cal = WorkCalendar(
+        {**national_day_2027, D(2027, 9, 26): True},
+        official_years=KNOWN_THROUGH_2026,
+    )
     assert cal.source_for_year(2027) is YearSource.OVERRIDES
     assert cal.is_year_known(2027)
     assert 2027 in cal.years_covered()
@@ -348,3 +355,10 @@ def test_results_are_stable_across_calls():
     first = [cal.is_working_day(d) for d in _days(D(2026, 1, 1), D(2026, 12, 31))]
     second = [cal.is_working_day(d) for d in _days(D(2026, 1, 1), D(2026, 12, 31))]
     assert first == second
+
+
+def test_the_year_after_the_last_notice_is_unknown_by_default():
+    cal = WorkCalendar()
+    after = max(library_official_years()) + 1
+    assert cal.source_for_year(after) is YearSource.WEEKDAYS_ONLY
+    assert cal.source_for_year(2000) is YearSource.WEEKDAYS_ONLY
