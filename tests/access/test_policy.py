@@ -83,7 +83,7 @@ def expected_metadata(p: Profile, status: str, private: bool, district) -> bool:
 
 def expected_data(p: Profile, status, private, share_type, open_type, audience) -> bool:
     if status != "approved" or private:
-        # Not published: provider and sysadmins only, competent dept included out.
+        # Not published: provider and sysadmins only, not the competent department.
         return p.share_row in ("provider", "sysadmin")
     allowed = False
     if p.share_row is not None:
