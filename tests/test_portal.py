@@ -136,7 +136,7 @@ def test_html_pages_are_chinese(running_portal):
     assert 'lang="zh' in datasets
     assert "数据集" in datasets
     orgs = _page(running_portal, "/organization/")
-    assert "组织" in orgs or "部门" in orgs
+    assert "机构" in orgs
     name = _action(running_portal, "package_search", rows=1).json()["result"]["results"][0]["name"]
     page = _page(running_portal, f"/dataset/{name}")
     assert "共享类型" in page

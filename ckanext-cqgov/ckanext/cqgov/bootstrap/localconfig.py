@@ -53,7 +53,7 @@ level = NOTSET
 formatter = generic
 
 [formatter_generic]
-format = %%(asctime)s %%(levelname)-5.5s [%%(name)s] %%(message)s
+format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
 """
 
 

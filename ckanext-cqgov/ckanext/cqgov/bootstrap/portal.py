@@ -121,6 +121,8 @@ def serve(ini: Path, host: str, port: int, env: dict[str, str], banner: str) -> 
         log("stopping")
         return 0
     finally:
+        # A second Ctrl-C while the children shut down must not leave them behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
         procs.stop()
 
 
