@@ -1,0 +1,173 @@
+"""Query translation, pure parts: the parse tree, mm, date math, sort syntax."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from ckanext.cqgov.search import datemath, lucene
+from ckanext.cqgov.search.lucene import Bool, Exists, MatchAll, Range, Term
+
+
+def test_match_all():
+    assert lucene.parse("*:*") == MatchAll()
+    assert lucene.parse("") == MatchAll()
+
+
+def test_field_value_and_phrase():
+    assert lucene.parse("tags:economy") == Term("tags", "economy")
+    assert lucene.parse('title:"bus routes"') == Term(
+        "title", "bus routes", phrase=True
+    )
+
+
+def test_default_operator_and_explicit_operators():
+    assert lucene.parse("a b") == Bool(must=[Term(None, "a"), Term(None, "b")])
+    assert lucene.parse("a b", default_op="OR") == Bool(
+        should=[Term(None, "a"), Term(None, "b")]
+    )
+    assert lucene.parse("a OR b") == Bool(should=[Term(None, "a"), Term(None, "b")])
+    assert lucene.parse("a && b || c") == Bool(
+        should=[
+            Bool(must=[Term(None, "a"), Term(None, "b")]),
+            Bool(must=[Term(None, "c")]),
+        ]
+    )
+
+
+def test_plus_minus_and_negation_only():
+    assert lucene.parse("+a -b c", default_op="OR") == Bool(
+        must=[Term(None, "a")], should=[Term(None, "c")], must_not=[Term(None, "b")]
+    )
+    assert lucene.parse("-dataset_type:harvest") == Bool(
+        must=[MatchAll()], must_not=[Term("dataset_type", "harvest")]
+    )
+
+
+def test_field_group_exists_wildcard_escape():
+    assert lucene.parse("tags:(a OR b)") == Bool(
+        should=[Term("tags", "a"), Term("tags", "b")]
+    )
+    assert lucene.parse("url:*") == Exists("url")
+    assert lucene.parse("name:bus*") == Term("name", "bus*", wildcard=True)
+    assert lucene.parse(r"name:a\:b\*") == Term("name", "a:b*")
+
+
+def test_ranges():
+    assert lucene.parse("num_tags:[1 TO *]") == Range("num_tags", "1", None)
+    assert lucene.parse("metadata_modified:{2020-01-01T00:00:00Z TO NOW]") == Range(
+        "metadata_modified", "2020-01-01T00:00:00Z", "NOW", False, True
+    )
+
+
+@pytest.mark.parametrize(
+    "query", ["title:(", 'title:"open', "AND", "a:/regex/", "[1 TO", "*:foo"]
+)
+def test_malformed_queries_raise(query):
+    with pytest.raises(lucene.QuerySyntaxError):
+        lucene.parse(query)
+
+
+def test_chinese_query_parses():
+    assert lucene.parse("公共（交通）") == Term(None, "公共（交通）")
+
+
+@pytest.mark.parametrize(
+    "spec, optional, required",
+    [
+        ("2<-1 5<80%", 1, 1),
+        ("2<-1 5<80%", 2, 2),
+        ("2<-1 5<80%", 3, 2),
+        ("2<-1 5<80%", 5, 4),
+        ("2<-1 5<80%", 6, 4),
+        ("2<-1 5<80%", 10, 8),
+        ("1", 4, 1),
+        ("-1", 4, 3),
+        ("50%", 4, 2),
+        ("-25%", 4, 3),
+        ("", 3, 3),
+        ("100%", 3, 3),
+    ],
+)
+def test_min_should_match(spec, optional, required):
+    assert lucene.min_should_match(spec, optional) == required
+
+
+def test_dismax_query_makes_optional_clauses_with_mm():
+    node = lucene.parse("a b c d e f", dismax_mm="2<-1 5<80%")
+    assert isinstance(node, Bool)
+    assert len(node.should) == 6 and node.min_should == 4
+    # two clauses: both required
+    node = lucene.parse("a b", dismax_mm="2<-1 5<80%")
+    assert node == Bool(must=[Term(None, "a"), Term(None, "b")])
+
+
+NOW = dt.datetime(2024, 5, 15, 13, 45, 30, tzinfo=dt.timezone.utc)
+
+
+@pytest.mark.parametrize(
+    "expr, expected",
+    [
+        ("NOW", NOW),
+        ("NOW-1DAY", NOW - dt.timedelta(days=1)),
+        ("NOW/DAY", dt.datetime(2024, 5, 15, tzinfo=dt.timezone.utc)),
+        ("NOW/DAY+7DAYS", dt.datetime(2024, 5, 22, tzinfo=dt.timezone.utc)),
+        ("NOW-1YEAR/MONTH", dt.datetime(2023, 5, 1, tzinfo=dt.timezone.utc)),
+        ("2020-01-01T00:00:00Z", dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)),
+        (
+            "2020-01-31T00:00:00Z+1MONTH",
+            dt.datetime(2020, 2, 29, tzinfo=dt.timezone.utc),
+        ),
+    ],
+)
+def test_date_math(expr, expected):
+    assert datemath.parse(expr, now=NOW) == expected
+
+
+@pytest.mark.parametrize("expr", ["yesterday", "NOW+1FORTNIGHT", "2020-02-30", "NOWX"])
+def test_bad_date_math(expr):
+    with pytest.raises(datemath.DateMathError):
+        datemath.parse(expr, now=NOW)
+
+
+def test_like_pattern_escapes():
+    assert lucene.like_pattern("bus*") == "bus%"
+    assert lucene.like_pattern("b?s") == "b_s"
+    assert lucene.like_pattern("100%_x*") == "100\\%\\_x%"
+    assert lucene.like_pattern(r"a\*b*") == "a*b%"
+
+
+def test_tsquery_literal_quotes_lexemes():
+    assert lucene.tsquery_literal([("公共", 0), ("交通", 2)], "title:") == (
+        "'title:公共' <2> 'title:交通'"
+    )
+    assert lucene.tsquery_literal([("it's", 0)]) == "'it''s'"
+
+
+def test_sort_parsing():
+    compiler = lucene.Compiler()
+    keys = lucene.parse_sort("score desc, metadata_modified desc", compiler)
+    assert [(k.field, k.descending) for k in keys] == [
+        ("score", True),
+        ("metadata_modified", True),
+    ]
+    (key,) = lucene.parse_sort("my_custom_field asc", compiler)
+    assert key.needs_presence_check
+    (key,) = lucene.parse_sort("extras_foo asc", compiler)
+    assert not key.needs_presence_check
+
+
+@pytest.mark.parametrize(
+    "spec", ["title_string", "name sideways", "tags asc", "notes desc", "foo() asc"]
+)
+def test_invalid_sorts(spec):
+    with pytest.raises(lucene.QuerySyntaxError):
+        lucene.parse_sort(spec, lucene.Compiler())
+
+
+def test_values_are_bound_never_inlined():
+    compiler = lucene.Compiler()
+    sql = compiler.compile(lucene.parse('name:"x\'; DROP TABLE package; --"'))
+    assert "DROP" not in sql.where
+    assert "x'; DROP TABLE package; --" in compiler.params.values()
