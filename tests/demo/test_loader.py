@@ -9,6 +9,7 @@ import pytest
 from ckan.tests import factories
 
 from ckanext.cqgov.demo.catalog import Catalog, build_catalog
+from ckanext.cqgov.demo.cli import demo
 from ckanext.cqgov.demo.loader import Loader
 
 pytestmark = pytest.mark.usefixtures("clean_db", "clean_index", "with_plugins")
@@ -38,26 +39,42 @@ def _as(user):
     return {"user": user["name"]}
 
 
-def test_loading_twice_creates_nothing_new(catalog, sysadmin):
-    first = Loader(sysadmin["name"]).load(catalog).as_dict()
-    second = Loader(sysadmin["name"]).load(catalog).as_dict()
+def _counts(created: int, updated: int, unchanged: int) -> str:
+    return f"{created} created, {updated} updated, {unchanged} unchanged"
 
+
+def test_loading_twice_creates_nothing_new(cli, catalog, sysadmin):
+    organizations = len(catalog.organizations)
+    datasets = len(catalog.datasets)
     resources = sum(len(d.resources) for d in catalog.datasets)
-    assert first == {
-        "organizations": {
-            "created": len(catalog.organizations),
-            "updated": 0,
-            "unchanged": 0,
-        },
-        "datasets": {"created": len(catalog.datasets), "updated": 0, "unchanged": 0},
-        "resources": {"created": resources, "updated": 0, "unchanged": 0},
-    }
-    assert second == {
-        kind: {"created": 0, "updated": 0, "unchanged": sum(counts.values())}
-        for kind, counts in first.items()
-    }
+
+    first = cli.invoke(demo, ["load"])
+    second = cli.invoke(demo, ["load"])
+
+    assert first.exit_code == 0, first.output
+    assert first.output.splitlines() == [
+        f"organizations: {_counts(organizations, 0, 0)}",
+        f"datasets: {_counts(datasets, 0, 0)}",
+        f"resources: {_counts(resources, 0, 0)}",
+    ]
+    assert second.exit_code == 0, second.output
+    assert second.output.splitlines() == [
+        f"organizations: {_counts(0, 0, organizations)}",
+        f"datasets: {_counts(0, 0, datasets)}",
+        f"resources: {_counts(0, 0, resources)}",
+    ]
     found = tk.get_action("package_search")(_as(sysadmin), {"q": "*:*", "rows": 0})
-    assert found["count"] == len(catalog.datasets)
+    assert found["count"] == datasets
+
+
+def test_load_refuses_a_user_who_is_not_sysadmin(cli):
+    user = factories.User()
+
+    result = cli.invoke(demo, ["load", "--user", user["name"]])
+
+    assert result.exit_code == 2
+    assert "is not a sysadmin" in result.output
+    assert not tk.get_action("organization_list")({}, {})
 
 
 def test_loaded_metadata(catalog, sysadmin):
