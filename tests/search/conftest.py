@@ -69,6 +69,8 @@ def dataset_factory(catalog_fields):
     from ckan.tests import factories
 
     def make(**kwargs):
+        if "owner_org" not in kwargs:
+            kwargs["owner_org"] = factories.Organization()["id"]
         return factories.Dataset(**{**catalog_fields, **kwargs})
 
     return make
