@@ -1106,7 +1106,7 @@ _ENTRIES: tuple[_Entry, ...] = (
         "江北区主要农贸市场蔬菜、肉类等商品零售价格监测。",
         "江北区 价格监测 农贸市场",
         "thematic unconditional proactive weekly",
-        "street_prices",
+        "prices",
     ),
     _e(
         "jiangbei-schools",

@@ -37,9 +37,6 @@ class Summary:
     def add(self, kind: str, outcome: str) -> None:
         self.counts[kind][outcome] += 1
 
-    def total(self, outcome: str) -> int:
-        return sum(counter[outcome] for counter in self.counts.values())
-
     def as_dict(self) -> dict[str, dict[str, int]]:
         return {
             kind: {o: self.counts[kind][o] for o in (CREATED, UPDATED, UNCHANGED)}

@@ -16,12 +16,13 @@ import io
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ckanext.cqgov.demo.uscc import USCC_ALPHABET, make_uscc
 
 # --- places -----------------------------------------------------------------
 
-#: Streets (街道) of the districts the demo catalog covers, and a few more.
+#: Streets (街道) of the central urban districts.
 STREETS: dict[str, tuple[str, ...]] = {
     "渝中区": (
         "解放碑街道",
@@ -72,30 +73,8 @@ STREETS: dict[str, tuple[str, ...]] = {
     "北碚区": ("天生街道", "朝阳街道", "北温泉街道", "东阳街道", "龙凤桥街道"),
 }
 
-#: Districts and counties used by municipal tables (中心城区 first).
-DISTRICTS: tuple[str, ...] = (
-    "渝中区",
-    "江北区",
-    "南岸区",
-    "沙坪坝区",
-    "九龙坡区",
-    "大渡口区",
-    "渝北区",
-    "巴南区",
-    "北碚区",
-    "万州区",
-    "涪陵区",
-    "永川区",
-    "合川区",
-    "江津区",
-    "长寿区",
-    "璧山区",
-    "綦江区",
-    "大足区",
-    "铜梁区",
-    "荣昌区",
-)
-URBAN_DISTRICTS: tuple[str, ...] = DISTRICTS[:9]
+#: The central urban districts, which municipal tables cover.
+URBAN_DISTRICTS: tuple[str, ...] = tuple(STREETS)
 
 ROADS: tuple[str, ...] = (
     "中山路",
@@ -208,7 +187,8 @@ class RowContext:
     index: int
     year: int
     districts: Sequence[str]
-    values: dict[str, str] = field(default_factory=dict)
+    #: Values drawn for this row that other cells build on (place, amounts).
+    values: dict[str, Any] = field(default_factory=dict)
 
     def district(self) -> str:
         if "district" not in self.values:
@@ -217,9 +197,7 @@ class RowContext:
 
     def street(self) -> str:
         if "street" not in self.values:
-            district = self.district()
-            streets = STREETS.get(district) or (f"{district[:-1]}街道",)
-            self.values["street"] = self.rng.choice(streets)
+            self.values["street"] = self.rng.choice(STREETS[self.district()])
         return self.values["street"]
 
 
@@ -239,12 +217,77 @@ def weighted(**weights: int) -> Cell:
     return lambda row: row.rng.choices(options, counts)[0]
 
 
-def integer(lo: int, hi: int) -> Cell:
-    return lambda row: str(row.rng.randint(lo, hi))
+def _kept(row: RowContext, store: str | None, value: float) -> float:
+    if store:
+        row.values[store] = value
+    return value
 
 
-def decimal(lo: float, hi: float, digits: int = 1) -> Cell:
-    return lambda row: f"{row.rng.uniform(lo, hi):.{digits}f}"
+def integer(lo: int, hi: int, store: str | None = None) -> Cell:
+    """A whole number in [lo, hi]; ``store`` keeps it for :func:`scaled` and co."""
+    return lambda row: str(_kept(row, store, row.rng.randint(lo, hi)))
+
+
+def decimal(lo: float, hi: float, digits: int = 1, store: str | None = None) -> Cell:
+    def cell(row: RowContext) -> str:
+        return f"{_kept(row, store, round(row.rng.uniform(lo, hi), digits)):.{digits}f}"
+
+    return cell
+
+
+def scaled(
+    key: str, lo: float, hi: float, digits: int = 0, store: str | None = None
+) -> Cell:
+    """The stored amount ``key`` times a factor in [lo, hi] (e.g. a part of it)."""
+
+    def cell(row: RowContext) -> str:
+        value = round(row.values[key] * row.rng.uniform(lo, hi), digits)
+        return f"{_kept(row, store, value):.{digits}f}"
+
+    return cell
+
+
+def total(*keys: str, digits: int = 2) -> Cell:
+    """The sum of stored amounts."""
+    return lambda row: f"{sum(row.values[key] for key in keys):.{digits}f}"
+
+
+def percent(part: str, whole: str, digits: int = 2) -> Cell:
+    return lambda row: f"{100 * row.values[part] / row.values[whole]:.{digits}f}"
+
+
+def aqi_level(key: str) -> Cell:
+    """The air quality level (HJ 633) of the stored AQI ``key``."""
+    bounds = ((50, "优"), (100, "良"), (150, "轻度污染"), (200, "中度污染"))
+
+    def cell(row: RowContext) -> str:
+        aqi = row.values[key]
+        return next((level for bound, level in bounds if aqi <= bound), "重度污染")
+
+    return cell
+
+
+class Profile:
+    """Combinations of values that belong together, one drawn per row.
+
+    ``Profile({"kind": "医院", "beds": (100, 900)}, ...)``; columns then take
+    ``profile.value("kind")`` or ``profile.integer("beds")``.
+    """
+
+    def __init__(self, *options: dict[str, Any]) -> None:
+        self.options = options
+        self.key = f"profile-{id(self)}"
+
+    def _chosen(self, row: RowContext) -> dict[str, Any]:
+        if self.key not in row.values:
+            row.values[self.key] = row.rng.choice(self.options)
+        return row.values[self.key]
+
+    def value(self, name: str) -> Cell:
+        return lambda row: str(self._chosen(row)[name])
+
+    def integer(self, name: str) -> Cell:
+        return lambda row: str(row.rng.randint(*self._chosen(row)[name]))
 
 
 def district(row: RowContext) -> str:
@@ -272,16 +315,18 @@ def phone(row: RowContext) -> str:
     return f"023-0000{row.rng.randint(0, 9999):04d}"
 
 
-def name(pattern: str, **choices: Sequence[str]) -> Cell:
+def name(pattern: str, **choices: Sequence[str] | Cell) -> Cell:
     """A synthetic name from ``pattern``.
 
     Placeholders: ``{word}`` (an invented word), ``{district}``, ``{street}``,
-    ``{road}``, ``{n}`` (1–99) and any keyword given as a list of choices.
+    ``{road}``, ``{n}`` (1–99) and any keyword given as a list of choices or a
+    cell (e.g. a :class:`Profile` value).
     """
 
     def cell(row: RowContext) -> str:
         values = {
-            key: row.rng.choice(options) for key, options in sorted(choices.items())
+            key: options(row) if callable(options) else row.rng.choice(options)
+            for key, options in sorted(choices.items())
         }
         return pattern.format(
             word=row.rng.choice(NAME_WORDS),
@@ -296,8 +341,21 @@ def name(pattern: str, **choices: Sequence[str]) -> Cell:
 
 
 def date(row: RowContext) -> str:
-    start = dt.date(row.year, 1, 1)
-    return (start + dt.timedelta(days=row.rng.randrange(365))).isoformat()
+    """A day of the row's year; kept as ``"date"`` for :func:`days_after`."""
+    day = dt.date(row.year, 1, 1) + dt.timedelta(days=row.rng.randrange(365))
+    row.values["date"] = day
+    return day.isoformat()
+
+
+def days_after(lo: int, hi: int) -> Cell:
+    """A day ``lo``–``hi`` days after the row's :func:`date`."""
+
+    def cell(row: RowContext) -> str:
+        return (
+            row.values["date"] + dt.timedelta(days=row.rng.randint(lo, hi))
+        ).isoformat()
+
+    return cell
 
 
 def past_date(first_year: int) -> Cell:

@@ -9,11 +9,14 @@ from __future__ import annotations
 from ckanext.cqgov.demo.synthetic import (
     RAIL_LINES,
     RAIL_STATIONS,
+    Profile,
     Table,
     address,
+    aqi_level,
     choice,
     clock,
     date,
+    days_after,
     decimal,
     district,
     district_by_month,
@@ -24,12 +27,15 @@ from ckanext.cqgov.demo.synthetic import (
     month,
     name,
     past_date,
+    percent,
     phone,
+    scaled,
     seq,
     street,
     street_by_month,
     table,
     timestamp,
+    total,
     uscc_code,
     weighted,
 )
@@ -49,25 +55,44 @@ _PROJECT_KINDS = (
     "老旧小区改造",
     "山城步道",
 )
+#: Goods priced per 500 g at farmers' markets.
 _GOODS = (
-    ("大米", "元/500克"),
-    ("菜籽油", "元/升"),
-    ("猪肉（后腿肉）", "元/500克"),
-    ("鸡蛋", "元/500克"),
-    ("大白菜", "元/500克"),
-    ("土豆", "元/500克"),
-    ("西红柿", "元/500克"),
-    ("牛奶", "元/升"),
-    ("鲜鸡", "元/500克"),
-    ("草鱼", "元/500克"),
-    ("青椒", "元/500克"),
-    ("苹果", "元/500克"),
+    "大米", "面粉", "猪肉（后腿肉）", "牛肉", "鸡蛋", "鲜鸡", "草鱼",
+    "大白菜", "土豆", "西红柿", "青椒", "苹果",
+)  # fmt: skip
+
+
+_MEDICAL = Profile(
+    {"kind": "医院", "category": "综合医院", "grade": "三级甲等", "beds": (800, 2500)},
+    {
+        "kind": "人民医院",
+        "category": "综合医院",
+        "grade": "二级甲等",
+        "beds": (300, 900),
+    },
+    {"kind": "中医院", "category": "中医医院", "grade": "二级甲等", "beds": (200, 800)},
+    {
+        "kind": "妇幼保健院",
+        "category": "专科医院",
+        "grade": "二级乙等",
+        "beds": (80, 400),
+    },
+    {
+        "kind": "社区卫生服务中心",
+        "category": "基层医疗卫生机构",
+        "grade": "未定级",
+        "beds": (10, 80),
+    },
+    {"kind": "门诊部", "category": "门诊部", "grade": "未定级", "beds": (0, 0)},
+    {"kind": "诊所", "category": "诊所", "grade": "未定级", "beds": (0, 0)},
 )
-
-
-def _goods() -> tuple[str, ...]:
-    return tuple(goods for goods, _ in _GOODS)
-
+_SCHOOL = Profile(
+    {"suffix": "小学", "kind": "小学", "entry": "小学一年级"},
+    {"suffix": "中学", "kind": "初级中学", "entry": "初中一年级"},
+    {"suffix": "实验学校", "kind": "九年一贯制学校", "entry": "小学一年级"},
+    {"suffix": "第一中学校", "kind": "完全中学", "entry": "高中一年级"},
+    {"suffix": "高级中学", "kind": "高级中学", "entry": "高中一年级"},
+)
 
 TABLES: dict[str, Table] = {
     # --- development and reform ---------------------------------------------
@@ -86,10 +111,10 @@ TABLES: dict[str, Table] = {
     ),
     "prices": table(
         ("监测日期", date),
-        ("监测点", name("{district}{word}农贸市场")),
-        ("商品名称", choice(*_goods())),
-        ("计价单位", choice("元/500克", "元/升")),
-        ("零售价格", decimal(1.5, 32, 2)),
+        ("所在区", district),
+        ("农贸市场", name("{street}农贸市场")),
+        ("商品名称", choice(*_GOODS)),
+        ("零售价格（元/500克）", decimal(1.5, 45, 2)),
         ("环比涨跌（%）", decimal(-8, 8, 1)),
     ),
     "project_filings": table(
@@ -121,8 +146,7 @@ TABLES: dict[str, Table] = {
     ),
     # --- transport ----------------------------------------------------------
     "bus_routes": table(
-        ("线路编号", integer(101, 899)),
-        ("线路名称", name("{n}路")),
+        ("线路名称", lambda row: f"{101 + row.index * 3}路"),
         ("起点站", name("{road}站")),
         ("终点站", name("{road}站")),
         ("首班时间", clock("05:30", "07:30")),
@@ -146,8 +170,8 @@ TABLES: dict[str, Table] = {
         ("所在区", district),
         ("地址", address),
         ("类型", choice("路内停车位", "地面停车场", "地下停车库", "机械式立体车库")),
-        ("泊位总数", integer(20, 1200)),
-        ("空余泊位", integer(0, 300)),
+        ("泊位总数", integer(20, 1200, store="places")),
+        ("空余泊位", scaled("places", 0, 0.6)),
         (
             "收费标准",
             choice("首小时5元，之后每小时2元", "每小时3元", "白天每小时4元，夜间免费"),
@@ -222,22 +246,13 @@ TABLES: dict[str, Table] = {
     # --- health and drugs -----------------------------------------------------
     "medical_institutions": table(
         ("机构编号", seq("YL", 5)),
-        (
-            "机构名称",
-            name(
-                "{district}{word}{kind}",
-                kind=("医院", "中医院", "社区卫生服务中心", "门诊部", "诊所"),
-            ),
-        ),
-        ("机构类别", choice("综合医院", "中医医院", "专科医院", "基层医疗卫生机构")),
-        (
-            "医院等级",
-            choice("三级甲等", "三级乙等", "二级甲等", "二级乙等", "一级", "未定级"),
-        ),
+        ("机构名称", name("{district}{word}{kind}", kind=_MEDICAL.value("kind"))),
+        ("机构类别", _MEDICAL.value("category")),
+        ("医院等级", _MEDICAL.value("grade")),
         ("所在区", district),
         ("地址", address),
-        ("床位数", integer(0, 2500)),
-        ("是否医保定点", choice("是", "否")),
+        ("床位数", _MEDICAL.integer("beds")),
+        ("是否医保定点", weighted(是=9, 否=1)),
         ("咨询电话", phone),
     ),
     "health_centers": table(
@@ -268,8 +283,8 @@ TABLES: dict[str, Table] = {
     "bed_usage": table(
         ("统计月份", month),
         ("区县", district_by_month),
-        ("编制床位数", integer(800, 12000)),
-        ("实际开放床位数", integer(800, 12000)),
+        ("编制床位数", integer(800, 12000, store="beds")),
+        ("实际开放床位数", scaled("beds", 0.85, 1.0)),
         ("病床使用率（%）", decimal(60, 105, 1)),
         ("平均住院日", decimal(6, 12, 1)),
         rows=MONTHLY_ROWS,
@@ -307,21 +322,15 @@ TABLES: dict[str, Table] = {
         ("学校标识码", seq("3150000", 4)),
         (
             "学校名称",
-            name(
-                "重庆市{district}{word}{kind}",
-                kind=("小学", "中学", "实验学校", "第一中学校"),
-            ),
+            name("重庆市{district}{word}{kind}", kind=_SCHOOL.value("suffix")),
         ),
-        (
-            "办学类型",
-            choice("小学", "初级中学", "完全中学", "九年一贯制学校", "高级中学"),
-        ),
+        ("办学类型", _SCHOOL.value("kind")),
         ("办学性质", weighted(公办=9, 民办=1)),
         ("所在区", district),
         ("地址", address),
-        ("班级数", integer(6, 90)),
-        ("在校学生数", integer(200, 4800)),
-        ("专任教师数", integer(20, 380)),
+        ("班级数", integer(6, 90, store="classes")),
+        ("在校学生数", scaled("classes", 38, 50, store="students")),
+        ("专任教师数", scaled("students", 1 / 16, 1 / 12)),
     ),
     "kindergartens": table(
         ("幼儿园名称", name("{district}{word}幼儿园")),
@@ -335,12 +344,12 @@ TABLES: dict[str, Table] = {
     "enrollment_plans": table(
         (
             "学校名称",
-            name("重庆市{district}{word}{kind}", kind=("小学", "中学", "实验学校")),
+            name("重庆市{district}{word}{kind}", kind=_SCHOOL.value("suffix")),
         ),
         ("所在区", district),
-        ("学段", choice("小学一年级", "初中一年级", "高中一年级")),
-        ("计划招生班数", integer(2, 24)),
-        ("计划招生人数", integer(90, 1100)),
+        ("学段", _SCHOOL.value("entry")),
+        ("计划招生班数", integer(2, 24, store="classes")),
+        ("计划招生人数", scaled("classes", 40, 50)),
         ("招生范围", name("{street}所辖社区")),
     ),
     "universities": table(
@@ -369,19 +378,19 @@ TABLES: dict[str, Table] = {
         ("监测站点", name("{district}{word}监测站")),
         ("区县", district),
         ("监测时间", timestamp),
-        ("PM2.5（微克/立方米）", integer(5, 160)),
-        ("PM10（微克/立方米）", integer(10, 220)),
+        ("PM2.5（微克/立方米）", integer(5, 150, store="pm25")),
+        ("PM10（微克/立方米）", scaled("pm25", 1.2, 1.8)),
         ("臭氧（微克/立方米）", integer(10, 230)),
         ("二氧化氮（微克/立方米）", integer(5, 90)),
-        ("AQI", integer(15, 210)),
+        ("AQI", scaled("pm25", 1.1, 1.4)),
     ),
     "air_daily": table(
         ("日期", date),
         ("区县", district),
-        ("AQI", integer(20, 200)),
-        ("空气质量级别", choice("优", "良", "轻度污染", "中度污染")),
-        ("首要污染物", choice("PM2.5", "PM10", "臭氧", "—")),
-        ("PM2.5日均值（微克/立方米）", integer(5, 120)),
+        ("AQI", integer(20, 180, store="aqi")),
+        ("空气质量级别", aqi_level("aqi")),
+        ("首要污染物", choice("PM2.5", "PM10", "臭氧")),
+        ("PM2.5日均值（微克/立方米）", scaled("aqi", 0.5, 0.75)),
     ),
     "surface_water": table(
         (
@@ -581,16 +590,16 @@ TABLES: dict[str, Table] = {
     "household_population": table(
         ("统计年度", choice("2023", "2024", "2025")),
         ("区县", district),
-        ("户籍户数（万户）", decimal(5, 60, 2)),
-        ("户籍人口（万人）", decimal(15, 180, 2)),
+        ("户籍户数（万户）", decimal(5, 60, 2, store="households")),
+        ("户籍人口（万人）", scaled("households", 2.4, 3.0, 2)),
         ("出生登记（人）", integer(800, 16000)),
         ("死亡注销（人）", integer(900, 15000)),
     ),
     "vehicles": table(
         ("统计月份", month),
         ("区县", district_by_month),
-        ("汽车保有量（辆）", integer(80000, 900000)),
-        ("新能源汽车（辆）", integer(3000, 120000)),
+        ("汽车保有量（辆）", integer(80000, 900000, store="cars")),
+        ("新能源汽车（辆）", scaled("cars", 0.04, 0.15)),
         ("摩托车（辆）", integer(1000, 90000)),
         rows=MONTHLY_ROWS,
     ),
@@ -617,8 +626,8 @@ TABLES: dict[str, Table] = {
     "case_statistics": table(
         ("统计月份", month),
         ("区县", district_by_month),
-        ("受理治安案件（起）", integer(100, 5000)),
-        ("查处治安案件（起）", integer(80, 4800)),
+        ("受理治安案件（起）", integer(100, 5000, store="cases")),
+        ("查处治安案件（起）", scaled("cases", 0.8, 1.0)),
         ("同比变化（%）", decimal(-25, 25, 1)),
         rows=MONTHLY_ROWS,
     ),
@@ -675,8 +684,8 @@ TABLES: dict[str, Table] = {
         ),
         ("开发企业", name("重庆{word}示例房地产开发有限公司")),
         ("所在区", district),
-        ("预售面积（平方米）", integer(3000, 120000)),
-        ("预售套数", integer(30, 1200)),
+        ("预售面积（平方米）", integer(3000, 120000, store="area")),
+        ("预售套数", scaled("area", 1 / 130, 1 / 90)),
         ("发证日期", date),
     ),
     "construction_companies": table(
@@ -790,18 +799,18 @@ TABLES: dict[str, Table] = {
     "gdp": table(
         ("统计期", choice("一季度", "上半年", "前三季度", "全年")),
         ("区县", district),
-        ("地区生产总值（亿元）", decimal(60, 2600, 2)),
-        ("第一产业（亿元）", decimal(0, 160, 2)),
-        ("第二产业（亿元）", decimal(10, 1200, 2)),
-        ("第三产业（亿元）", decimal(40, 1800, 2)),
+        ("第一产业（亿元）", decimal(0, 60, 2, store="primary")),
+        ("第二产业（亿元）", decimal(30, 900, 2, store="secondary")),
+        ("第三产业（亿元）", decimal(40, 1500, 2, store="tertiary")),
+        ("地区生产总值（亿元）", total("primary", "secondary", "tertiary")),
         ("同比增长（%）", decimal(2, 9, 1)),
     ),
     "resident_population": table(
         ("年份", choice("2021", "2022", "2023", "2024")),
         ("区县", district),
-        ("常住人口（万人）", decimal(20, 230, 2)),
-        ("城镇人口（万人）", decimal(10, 220, 2)),
-        ("城镇化率（%）", decimal(45, 100, 2)),
+        ("常住人口（万人）", decimal(20, 230, 2, store="people")),
+        ("城镇人口（万人）", scaled("people", 0.6, 1.0, 2, store="urban")),
+        ("城镇化率（%）", percent("urban", "people")),
     ),
     "cpi": table(
         ("统计月份", month),
@@ -841,7 +850,7 @@ TABLES: dict[str, Table] = {
         ("招标方式", choice("公开招标", "邀请招标")),
         ("估算金额（万元）", integer(80, 60000)),
         ("发布日期", date),
-        ("开标日期", date),
+        ("开标日期", days_after(20, 35)),
     ),
     "procurement_results": table(
         ("项目编号", seq("CQZC-2025-", 5)),
@@ -902,11 +911,5 @@ TABLES: dict[str, Table] = {
             "主要问题",
             choice("无", "从业人员健康证过期", "后厨卫生不达标", "索证索票不全"),
         ),
-    ),
-    "street_prices": table(
-        ("监测日期", date),
-        ("农贸市场", name("{street}农贸市场")),
-        ("商品名称", choice(*_goods())),
-        ("零售价格（元/500克）", decimal(1.5, 32, 2)),
     ),
 }
