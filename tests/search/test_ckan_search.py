@@ -439,3 +439,15 @@ class TestDatasetType:
         assert names(package_search(fq="-dataset_type:harvest")) == ["normal"]
         assert names(package_search(fq="dataset_type:harvest")) == ["harvested-one"]
         assert package_search()["count"] == 2
+
+
+class TestPages:
+    def test_dataset_and_organization_search_pages(self, app, dataset_factory):
+        org = factories.Organization(name="page-org")
+        dataset_factory(name="page-ds", title="页面交通数据", owner_org=org["id"])
+        response = app.get("/dataset/?q=交通", status=200)
+        assert "页面交通数据" in response.body
+        # CKAN answers an invalid query with 400 "Invalid search query"
+        app.get("/dataset/?q=title:(", status=400)
+        response = app.get("/organization/page-org", status=200)
+        assert "页面交通数据" in response.body
