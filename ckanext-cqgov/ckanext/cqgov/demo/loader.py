@@ -84,6 +84,8 @@ class Loader:
 
     def load(self, catalog: Catalog) -> Summary:
         """Create or update everything in ``catalog``; raises :class:`LoadError`."""
+        if not uploader.get_storage_path():
+            raise LoadError("ckan.storage_path is not set: nowhere to upload the files")
         for organization in catalog.organizations:
             with _naming("organization", organization.name):
                 self.load_organization(organization)
