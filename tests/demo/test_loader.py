@@ -132,3 +132,16 @@ def test_changes_are_put_back(catalog, sysadmin):
     shown = tk.get_action("package_show")(_as(sysadmin), {"id": "yuzhong-parking-lots"})
     assert shown["title"] == "渝中区停车场信息"
     assert len(shown["resources"]) == 1
+
+
+def test_a_deleted_dataset_is_restored(catalog, sysadmin):
+    small = _small(catalog, "cq-bus-routes")
+    Loader(sysadmin["name"]).load(small)
+    tk.get_action("package_delete")(_as(sysadmin), {"id": "cq-bus-routes"})
+
+    summary = Loader(sysadmin["name"]).load(small).as_dict()
+
+    assert summary["datasets"] == {"created": 0, "updated": 1, "unchanged": 0}
+    assert summary["resources"] == {"created": 0, "updated": 0, "unchanged": 1}
+    shown = tk.get_action("package_show")(_as(sysadmin), {"id": "cq-bus-routes"})
+    assert shown["state"] == "active"
