@@ -335,13 +335,16 @@ class PgSolrClient:
                 (SELECT COALESCE(json_agg(json_build_array(f.x, f.c)), '[]')
                  FROM (SELECT t.x, count(*) AS c
                        FROM m CROSS JOIN LATERAL
-                            jsonb_array_elements_text(m.fields -> :ff{i}) AS t(x)
+                            jsonb_array_elements_text(m.facet{i}) AS t(x)
                        GROUP BY t.x HAVING count(*) >= {int(facet_mincount)}
                        ORDER BY {facet_order}
                        LIMIT {"ALL" if facet_limit < 0 else int(facet_limit)}) AS f
                 ) AS facet{i}"""
             )
-        fields_col = ", d.fields" if facet_fields else ""
+        # only the faceted values travel through the CTE, not whole documents
+        fields_col = "".join(
+            f", (d.fields -> :ff{i}) AS facet{i}" for i in range(len(facet_fields))
+        )
         sql = f"""
             WITH m AS MATERIALIZED (
                 SELECT d.index_id, ({score_sql}) AS score{fields_col}{sort_columns}
