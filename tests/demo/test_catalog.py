@@ -199,21 +199,33 @@ def test_every_dataset_is_valid(catalog, dataset_schema):
         _check_share_and_open_rules(data)
 
 
+#: The condition and basis texts each share / open type requires; the other
+#: texts of the same kind must be absent.
+REQUIRED_TEXTS = {
+    "share_type": {
+        "unconditional": (),
+        "conditional": ("share_condition", "share_basis"),
+        "not_shared": ("share_basis",),
+    },
+    "open_type": {
+        "proactive": (),
+        "on_application": ("open_condition", "open_basis"),
+        "not_open": ("open_basis",),
+    },
+}
+TEXTS = {
+    "share_type": {"share_condition", "share_basis"},
+    "open_type": {"open_condition", "open_basis"},
+}
+
+
 def _check_share_and_open_rules(data):
     name = data["name"]
-    share, open_type = data["share_type"], data["open_type"]
-    if share == "conditional":
-        assert data.get("share_condition") and data.get("share_basis"), name
-    if share == "not_shared":
-        assert data.get("share_basis"), name
-    if share == "unconditional":
-        assert "share_condition" not in data and "share_basis" not in data, name
-    if open_type == "on_application":
-        assert data.get("open_condition") and data.get("open_basis"), name
-    if open_type == "not_open":
-        assert data.get("open_basis"), name
-    if open_type == "proactive":
-        assert "open_condition" not in data and "open_basis" not in data, name
+    for key, rules in REQUIRED_TEXTS.items():
+        required = set(rules[data[key]])
+        assert all(data.get(text) for text in required), (name, key)
+        assert not (TEXTS[key] - required) & data.keys(), (name, key)
+    share = data["share_type"]
     # Art. 15: base resources are shared unconditionally; themes are shared.
     if data["resource_category"] == "basic":
         assert share == "unconditional", name

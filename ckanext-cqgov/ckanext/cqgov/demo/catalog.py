@@ -245,63 +245,42 @@ _DISTRICTS: tuple[tuple[str, str, str], ...] = (
     ("500106", "沙坪坝区", "shapingba"),
 )
 
-#: Departments of each district: (slug suffix, title suffix, subject, description).
-_DISTRICT_DEPARTMENTS: dict[str, tuple[tuple[str, str, str, str], ...]] = {
-    "yuzhong": (
-        (
-            "transport",
-            "交通局",
-            "transport",
-            "负责辖区道路交通、公共停车和交通设施管理。",
-        ),
-        (
-            "health",
-            "卫生健康委员会",
-            "health",
-            "负责辖区医疗卫生服务和基层医疗卫生机构管理。",
-        ),
-        (
-            "market-regulation",
-            "市场监督管理局",
-            "market",
-            "负责辖区市场主体登记、食品药品安全和市场秩序监管。",
-        ),
+#: District departments by slug: (title suffix, subject, description).
+_DISTRICT_DEPARTMENT_KINDS: dict[str, tuple[str, str, str]] = {
+    "transport": ("交通局", "transport", "负责辖区道路交通、公共停车和交通设施管理。"),
+    "health": (
+        "卫生健康委员会",
+        "health",
+        "负责辖区医疗卫生服务和基层医疗卫生机构管理。",
     ),
-    "jiangbei": (
-        (
-            "education",
-            "教育委员会",
-            "education",
-            "负责辖区中小学、幼儿园管理和招生入学工作。",
-        ),
-        (
-            "ecology-environment",
-            "生态环境局",
-            "environment",
-            "负责辖区生态环境质量监测和污染防治监督管理。",
-        ),
-        ("civil-affairs", "民政局", "civil", "负责辖区社会救助、养老服务和社区建设。"),
+    "market-regulation": (
+        "市场监督管理局",
+        "market",
+        "负责辖区市场主体登记、食品药品安全和市场秩序监管。",
     ),
-    "shapingba": (
-        (
-            "transport",
-            "交通局",
-            "transport",
-            "负责辖区道路交通、公共停车和交通设施管理。",
-        ),
-        (
-            "health",
-            "卫生健康委员会",
-            "health",
-            "负责辖区医疗卫生服务和基层医疗卫生机构管理。",
-        ),
-        (
-            "urban-management",
-            "城市管理局",
-            "urban",
-            "负责辖区市容环境卫生、生活垃圾分类和城市公共设施管理。",
-        ),
+    "education": (
+        "教育委员会",
+        "education",
+        "负责辖区中小学、幼儿园管理和招生入学工作。",
     ),
+    "ecology-environment": (
+        "生态环境局",
+        "environment",
+        "负责辖区生态环境质量监测和污染防治监督管理。",
+    ),
+    "civil-affairs": ("民政局", "civil", "负责辖区社会救助、养老服务和社区建设。"),
+    "urban-management": (
+        "城市管理局",
+        "urban",
+        "负责辖区市容环境卫生、生活垃圾分类和城市公共设施管理。",
+    ),
+}
+
+#: The departments of each district besides its competent department.
+_DISTRICT_DEPARTMENTS: dict[str, tuple[str, ...]] = {
+    "yuzhong": ("transport", "health", "market-regulation"),
+    "jiangbei": ("education", "ecology-environment", "civil-affairs"),
+    "shapingba": ("transport", "health", "urban-management"),
 }
 
 #: The law each subject's restrictions cite, besides the general ones.
@@ -355,18 +334,18 @@ def _organizations(rng: random.Random) -> tuple[list[Organization], dict[str, st
         )
         subjects[name] = subject
     for region, district, slug in _DISTRICTS:
-        departments = (
-            (
-                "development-reform",
-                "发展和改革委员会",
-                "development",
-                f"{district}人民政府工作部门，负责辖区发展规划和重大项目管理，"
-                f"是{district}政务信息资源共享开放工作的主管部门。",
-            ),
-            *_DISTRICT_DEPARTMENTS[slug],
+        competent = (
+            "发展和改革委员会",
+            "development",
+            f"{district}人民政府工作部门，负责辖区发展规划和重大项目管理，"
+            f"是{district}政务信息资源共享开放工作的主管部门。",
         )
-        for index, (suffix, title, subject, description) in enumerate(departments):
-            name = f"{slug}-{suffix}"
+        departments = [("development-reform", competent)] + [
+            (kind, _DISTRICT_DEPARTMENT_KINDS[kind])
+            for kind in _DISTRICT_DEPARTMENTS[slug]
+        ]
+        for index, (kind, (title, subject, description)) in enumerate(departments):
+            name = f"{slug}-{kind}"
             orgs.append(
                 Organization(
                     name=name,
