@@ -17,7 +17,11 @@ import pytest
 import requests
 
 from ckanext.cqgov.bootstrap import portal
-from ckanext.cqgov.bootstrap.database import database_name, ensure_database, with_database
+from ckanext.cqgov.bootstrap.database import (
+    database_name,
+    ensure_database,
+    with_database,
+)
 from ckanext.cqgov.bootstrap.localconfig import write_local_ini
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,7 +37,8 @@ def _free_port() -> int:
 @pytest.fixture(scope="module")
 def running_portal(tmp_path_factory):
     test_db = os.environ.get(
-        "CQGOV_TEST_SQLALCHEMY_URL", "postgresql://cqgov:cqgov@127.0.0.1:5432/cqgov_test"
+        "CQGOV_TEST_SQLALCHEMY_URL",
+        "postgresql://cqgov:cqgov@127.0.0.1:5432/cqgov_test",
     )
     db_url = with_database(test_db, database_name(test_db) + "_portal")
     ensure_database(db_url, recreate=True)
@@ -51,7 +56,9 @@ def running_portal(tmp_path_factory):
     env = dict(
         os.environ,
         CKAN_SQLALCHEMY_URL=db_url,
-        CKAN_REDIS_URL=os.environ.get("CQGOV_TEST_REDIS_URL", "redis://127.0.0.1:6379/1"),
+        CKAN_REDIS_URL=os.environ.get(
+            "CQGOV_TEST_REDIS_URL", "redis://127.0.0.1:6379/1"
+        ),
         CKAN_SITE_URL=site,
     )
     admin = portal.prepare(ini, env=env)
@@ -60,8 +67,13 @@ def running_portal(tmp_path_factory):
     log = tmp / "portal.log"
     with open(log, "w") as out:
         procs = portal.start_portal(
-            ini, "127.0.0.1", port, env=env, smtp_port=smtp_port,
-            stdout=out, stderr=subprocess.STDOUT,
+            ini,
+            "127.0.0.1",
+            port,
+            env=env,
+            smtp_port=smtp_port,
+            stdout=out,
+            stderr=subprocess.STDOUT,
         )
         try:
             yield {"site": site, "token": token, "ini": ini, "env": env}
@@ -72,9 +84,16 @@ def running_portal(tmp_path_factory):
 def _action(portal_, name, token=None, **data):
     headers = {"Authorization": token} if token else {}
     if data:
-        resp = requests.post(f"{portal_['site']}/api/3/action/{name}", json=data, headers=headers, timeout=60)
+        resp = requests.post(
+            f"{portal_['site']}/api/3/action/{name}",
+            json=data,
+            headers=headers,
+            timeout=60,
+        )
     else:
-        resp = requests.get(f"{portal_['site']}/api/3/action/{name}", headers=headers, timeout=60)
+        resp = requests.get(
+            f"{portal_['site']}/api/3/action/{name}", headers=headers, timeout=60
+        )
     return resp
 
 
@@ -96,18 +115,32 @@ def test_demo_catalog_is_loaded(running_portal):
 def test_api_creates_organization_and_dataset_with_token(running_portal):
     token = running_portal["token"]
     org = _action(
-        running_portal, "organization_create", token,
-        name="portal-test-dept", title="测试委员会", org_kind="government", level="municipal",
+        running_portal,
+        "organization_create",
+        token,
+        name="portal-test-dept",
+        title="测试委员会",
+        org_kind="government",
+        level="municipal",
     )
     assert org.status_code == 200, org.text
     ds = _action(
-        running_portal, "package_create", token,
-        name="portal-test-dataset", title="门户测试停车场数据", owner_org="portal-test-dept",
-        notes="用于验证门户的测试数据集", resource_category="departmental",
-        share_type="unconditional", open_type="proactive", update_cycle="monthly",
+        running_portal,
+        "package_create",
+        token,
+        name="portal-test-dataset",
+        title="门户测试停车场数据",
+        owner_org="portal-test-dept",
+        notes="用于验证门户的测试数据集",
+        resource_category="departmental",
+        share_type="unconditional",
+        open_type="proactive",
+        update_cycle="monthly",
     )
     assert ds.status_code == 200, ds.text
-    found = _action(running_portal, "package_search", q="停车场", rows=100).json()["result"]
+    found = _action(running_portal, "package_search", q="停车场", rows=100).json()[
+        "result"
+    ]
     assert "portal-test-dataset" in [r["name"] for r in found["results"]]
     anon = _action(running_portal, "organization_create", None, name="x-no-token")
     assert anon.status_code == 403
@@ -115,8 +148,10 @@ def test_api_creates_organization_and_dataset_with_token(running_portal):
 
 def test_package_search_with_facets(running_portal):
     result = _action(
-        running_portal, "package_search",
-        rows=2, **{"facet.field": ["organization", "tags", "res_format"]},
+        running_portal,
+        "package_search",
+        rows=2,
+        **{"facet.field": ["organization", "tags", "res_format"]},
     ).json()["result"]
     assert len(result["results"]) == 2
     orgs = result["facets"]["organization"]
@@ -137,7 +172,9 @@ def test_html_pages_are_chinese(running_portal):
     assert "数据集" in datasets
     orgs = _page(running_portal, "/organization/")
     assert "机构" in orgs
-    name = _action(running_portal, "package_search", rows=1).json()["result"]["results"][0]["name"]
+    name = _action(running_portal, "package_search", rows=1).json()["result"][
+        "results"
+    ][0]["name"]
     page = _page(running_portal, f"/dataset/{name}")
     assert "共享类型" in page
 

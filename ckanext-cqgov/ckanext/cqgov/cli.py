@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import click
-
 import ckan.plugins.toolkit as tk
+import click
 from ckan import model
 
 from ckanext.cqgov.demo.cli import demo
@@ -29,7 +28,12 @@ def sysadmin(name: str, email: str, password: str | None, token_name: str):
     if user is None:
         tk.get_action("user_create")(
             dict(context),
-            {"name": name, "email": email, "password": password, "fullname": "平台管理员"},
+            {
+                "name": name,
+                "email": email,
+                "password": password,
+                "fullname": "平台管理员",
+            },
         )
         user = model.User.get(name)
     elif user.state != model.State.ACTIVE:

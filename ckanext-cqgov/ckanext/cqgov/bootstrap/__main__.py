@@ -36,7 +36,9 @@ def test_urls() -> tuple[str, str]:
         "CQGOV_TEST_SQLALCHEMY_URL"
     ):
         raise SystemExit("cqgov: the test database must differ from the demo database")
-    test_redis = os.environ.get("CQGOV_TEST_REDIS_URL") or redis_url.rsplit("/", 1)[0] + "/1"
+    test_redis = (
+        os.environ.get("CQGOV_TEST_REDIS_URL") or redis_url.rsplit("/", 1)[0] + "/1"
+    )
     return test_db, test_redis
 
 
@@ -45,7 +47,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     ensure_postgres(db_url)
     ensure_redis(redis_url)
     ensure_database(db_url)
-    ini = write_local_ini(ROOT / ".local" / "ckan.ini", ROOT / "config" / "development.ini")
+    ini = write_local_ini(
+        ROOT / ".local" / "ckan.ini", ROOT / "config" / "development.ini"
+    )
     env = dict(os.environ, CKAN_SQLALCHEMY_URL=db_url, CKAN_REDIS_URL=redis_url)
     env["CKAN_SITE_URL"] = env.get("CKAN_SITE_URL") or f"http://{args.host}:{args.port}"
     admin = portal.prepare(ini, env=env, demo=not args.no_demo)
@@ -85,7 +89,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="prepare and run the development/demo portal")
     run.add_argument("--host", default=os.environ.get("CQGOV_HOST", "127.0.0.1"))
-    run.add_argument("--port", type=int, default=int(os.environ.get("CQGOV_PORT", "5000")))
+    run.add_argument(
+        "--port", type=int, default=int(os.environ.get("CQGOV_PORT", "5000"))
+    )
     run.add_argument("--no-demo", action="store_true", help="skip the demo catalog")
     run.set_defaults(func=cmd_run)
     test = sub.add_parser("test", help="prepare the test database and run pytest")

@@ -115,9 +115,15 @@ def ensure_database(url: str, recreate: bool = False) -> None:
         for db, stmt in steps:
             if db:
                 found = subprocess.run(
-                    [*psql, "-tAc", "SELECT 1 FROM pg_database WHERE datname = "
-                     + quote_literal(db)],
-                    capture_output=True, text=True, check=True,
+                    [
+                        *psql,
+                        "-tAc",
+                        "SELECT 1 FROM pg_database WHERE datname = "
+                        + quote_literal(db),
+                    ],
+                    capture_output=True,
+                    text=True,
+                    check=True,
                 ).stdout.strip()
                 if found:
                     continue

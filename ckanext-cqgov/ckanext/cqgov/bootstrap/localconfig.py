@@ -67,7 +67,9 @@ def _existing_secret(path: Path) -> str | None:
     return None
 
 
-def write_local_ini(path: Path, base_ini: Path, extra: dict[str, str] | None = None) -> Path:
+def write_local_ini(
+    path: Path, base_ini: Path, extra: dict[str, str] | None = None
+) -> Path:
     """Write `path` so that it uses `base_ini` and carries this installation's
     secrets (generated once) and `extra` settings. Returns `path`."""
     path.parent.mkdir(parents=True, exist_ok=True)

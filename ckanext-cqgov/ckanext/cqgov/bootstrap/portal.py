@@ -57,7 +57,9 @@ class Processes:
     def __init__(self) -> None:
         self.children: list[subprocess.Popen] = []
 
-    def start(self, *cmd: str, env: dict[str, str] | None = None, **kw) -> subprocess.Popen:
+    def start(
+        self, *cmd: str, env: dict[str, str] | None = None, **kw
+    ) -> subprocess.Popen:
         child = subprocess.Popen(list(cmd), env=env, **kw)
         self.children.append(child)
         return child
@@ -94,15 +96,38 @@ def start_portal(
     procs = Processes()
     if smtp_port:
         procs.start(
-            sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
-            env=env, **popen_kw,
+            sys.executable,
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            f"127.0.0.1:{smtp_port}",
+            env=env,
+            **popen_kw,
         )
     procs.start(
-        str(BIN / "ckan"), "-c", str(ini), "jobs", "worker", "default", env=env, **popen_kw
+        str(BIN / "ckan"),
+        "-c",
+        str(ini),
+        "jobs",
+        "worker",
+        "default",
+        env=env,
+        **popen_kw,
     )
     procs.start(
-        str(BIN / "ckan"), "-c", str(ini), "run", "-H", host, "-p", str(port),
-        "--disable-reloader", "--threaded", env=env, **popen_kw,
+        str(BIN / "ckan"),
+        "-c",
+        str(ini),
+        "run",
+        "-H",
+        host,
+        "-p",
+        str(port),
+        "--disable-reloader",
+        "--threaded",
+        env=env,
+        **popen_kw,
     )
     if not wait_listening(host, port, seconds=90):
         procs.stop()

@@ -101,11 +101,16 @@ def ensure_redis(url: str) -> None:
     subprocess.run(
         [
             "redis-server",
-            "--daemonize", "yes",
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--save", "",
-            "--appendonly", "no",
+            "--daemonize",
+            "yes",
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
         ],
         check=False,
     )
