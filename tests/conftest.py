@@ -6,6 +6,8 @@ CKAN's pytest plugin (``--ckan-ini=config/test.ini``, set by ``make test``) prov
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 # The catalog fields the dataset schema requires, with neutral values.
@@ -17,7 +19,49 @@ CATALOG_DEFAULTS = {
 }
 
 
+def _plugins_with_migrations() -> list[str]:
+    from ckan.cli.db import _resolve_alembic_config
+    from ckan.common import config
+
+    return [
+        name
+        for name in config.get("ckan.plugins")
+        if os.path.exists(_resolve_alembic_config(name))
+    ]
+
+
+@pytest.fixture
+def clean_db(with_plugins, clean_db, migrate_db_for):
+    """CKAN's ``clean_db`` plus the enabled plugins' tables, plugins loaded.
+
+    CKAN's reset drops every table, plugin tables too (the search index,
+    activity); re-applying the enabled plugins' migrations brings them back (a
+    no-op when they are present).
+    """
+    import sqlalchemy as sa
+    from ckan import model
+
+    inspector = sa.inspect(model.meta.engine)
+    for name in _plugins_with_migrations():
+        if not inspector.has_table(f"{name}_alembic_version"):
+            migrate_db_for(name)
+
+
 @pytest.fixture
 def catalog_fields():
     """The required catalog fields, to spread into ``factories.Dataset(...)``."""
     return dict(CATALOG_DEFAULTS)
+
+
+@pytest.fixture
+def dataset_factory(catalog_fields):
+    """``factories.Dataset`` with the catalog fields the schema requires and an
+    owner organization."""
+    from ckan.tests import factories
+
+    def make(**kwargs):
+        if "owner_org" not in kwargs:
+            kwargs["owner_org"] = factories.Organization()["id"]
+        return factories.Dataset(**{**catalog_fields, **kwargs})
+
+    return make

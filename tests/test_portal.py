@@ -81,18 +81,18 @@ def running_portal(tmp_path_factory):
             procs.stop()
 
 
-def _action(portal_, name, token=None, **data):
+def _action(portal_, action, token=None, **data):
     headers = {"Authorization": token} if token else {}
     if data:
         resp = requests.post(
-            f"{portal_['site']}/api/3/action/{name}",
+            f"{portal_['site']}/api/3/action/{action}",
             json=data,
             headers=headers,
             timeout=60,
         )
     else:
         resp = requests.get(
-            f"{portal_['site']}/api/3/action/{name}", headers=headers, timeout=60
+            f"{portal_['site']}/api/3/action/{action}", headers=headers, timeout=60
         )
     return resp
 
