@@ -23,6 +23,7 @@ from ckanext.cqgov.bootstrap.database import (
     with_database,
 )
 from ckanext.cqgov.bootstrap.localconfig import write_local_ini
+from ckanext.cqgov.demo.catalog import build_catalog
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.portal
@@ -61,9 +62,10 @@ def running_portal(tmp_path_factory):
         ),
         CKAN_SITE_URL=site,
     )
+    portal.prepare(ini, env=env)
+    # A second `make run` on the same database: works, duplicates nothing.
     admin = portal.prepare(ini, env=env)
     token = re.search(r"sysadmin API token: (\S+)", admin).group(1)
-    # Idempotent: a second preparation (a second `make run`) adds no datasets.
     log = tmp / "portal.log"
     with open(log, "w") as out:
         procs = portal.start_portal(
@@ -105,11 +107,18 @@ def test_status_show(running_portal):
     assert "cqgov_pgsearch" in body["result"]["extensions"]
 
 
-def test_demo_catalog_is_loaded(running_portal):
-    orgs = _action(running_portal, "organization_list").json()["result"]
-    assert len(orgs) >= 14
-    search = _action(running_portal, "package_search", rows=0).json()["result"]
-    assert search["count"] >= 60
+def test_demo_catalog_is_loaded_once(running_portal):
+    """Prepared twice, the demo catalog is there exactly once."""
+    demo = build_catalog()
+    assert len(demo.organizations) >= 14
+    assert len(demo.datasets) >= 60
+    orgs = _action(running_portal, "organization_list", all_fields=False).json()
+    assert sorted(orgs["result"]) == sorted(org.name for org in demo.organizations)
+    search = _action(running_portal, "package_search", rows=1000).json()["result"]
+    assert search["count"] == len(demo.datasets)
+    assert sorted(r["name"] for r in search["results"]) == sorted(
+        d.name for d in demo.datasets
+    )
 
 
 def test_api_creates_organization_and_dataset_with_token(running_portal):
