@@ -331,7 +331,7 @@ class TestApiErrors:
         ],
     )
     def test_bad_search_is_a_client_error_not_a_500(self, app, query):
-        response = app.get(f"/api/3/action/package_search?{query}", status=400)
+        response = app.get(f"/api/3/action/package_search?{query}", status=409)
         error = response.json["error"]
         assert error["__type"] == "Search Query Error"
         assert "Search Query is invalid" in error["message"]

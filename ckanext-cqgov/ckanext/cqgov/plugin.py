@@ -9,7 +9,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from ckanext.cqgov import cli, helpers
+from ckanext.cqgov import api_errors, cli, helpers
 
 
 @tk.blanket.config_declarations
@@ -18,9 +18,16 @@ from ckanext.cqgov import cli, helpers
 class CqgovPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.ITranslation)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
         tk.add_public_directory(config_, "public")
+
+    # IMiddleware
+
+    def make_middleware(self, app, config_):
+        app.after_request(api_errors.search_query_error_as_conflict)
+        return app
