@@ -8,6 +8,7 @@ import shutil
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", ""}
@@ -73,31 +74,30 @@ def _start_postgres() -> None:
         subprocess.run(_privileged(["service", "postgresql", "start"]), check=False)
 
 
-def ensure_postgres(url: str) -> None:
+def _ensure_service(
+    name: str,
+    url: str,
+    default_port: int,
+    installed: Callable[[], bool],
+    package: str,
+    start: Callable[[int], None],
+) -> None:
+    """Answering at the URL's address, or local: installed (apt) and started."""
     parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 5432
+    host, port = parts.hostname or "127.0.0.1", parts.port or default_port
     if is_listening(host, port):
         return
     if host not in LOCAL_HOSTS:
-        raise SystemExit(f"cqgov: PostgreSQL at {host}:{port} does not answer")
-    if not glob.glob("/usr/lib/postgresql/*/bin/postgres"):
-        apt_install("postgresql")
-    log("starting PostgreSQL")
-    _start_postgres()
+        raise SystemExit(f"cqgov: {name} at {host}:{port} does not answer")
+    if not installed():
+        apt_install(package)
+    log(f"starting {name}")
+    start(port)
     if not wait_listening(host, port):
-        raise SystemExit(f"cqgov: PostgreSQL did not start on {host}:{port}")
+        raise SystemExit(f"cqgov: {name} did not start on {host}:{port}")
 
 
-def ensure_redis(url: str) -> None:
-    parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 6379
-    if is_listening(host, port):
-        return
-    if host not in LOCAL_HOSTS:
-        raise SystemExit(f"cqgov: Redis at {host}:{port} does not answer")
-    if not shutil.which("redis-server"):
-        apt_install("redis-server")
-    log("starting Redis")
+def _start_redis(port: int) -> None:
     subprocess.run(
         [
             "redis-server",
@@ -114,5 +114,25 @@ def ensure_redis(url: str) -> None:
         ],
         check=False,
     )
-    if not wait_listening(host, port):
-        raise SystemExit(f"cqgov: Redis did not start on {host}:{port}")
+
+
+def ensure_postgres(url: str) -> None:
+    _ensure_service(
+        "PostgreSQL",
+        url,
+        5432,
+        lambda: bool(glob.glob("/usr/lib/postgresql/*/bin/postgres")),
+        "postgresql",
+        lambda _port: _start_postgres(),
+    )
+
+
+def ensure_redis(url: str) -> None:
+    _ensure_service(
+        "Redis",
+        url,
+        6379,
+        lambda: bool(shutil.which("redis-server")),
+        "redis-server",
+        _start_redis,
+    )

@@ -24,18 +24,8 @@ from typing import Any
 
 from . import analysis, schema
 
-COLUMNS = (
-    "index_id",
-    "id",
-    "site_id",
-    "name",
-    "entity_type",
-    "state",
-    "dataset_type",
-    "capacity",
-    "title_string",
-)
-DATE_COLUMNS = ("metadata_created", "metadata_modified")
+COLUMNS = schema.STRING_COLUMNS
+DATE_COLUMNS = schema.DATE_COLUMNS
 
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 MAX_POSITIONS_PER_LEXEME = 256

@@ -293,21 +293,9 @@ def _mm_expr(expr: str, n: int) -> int:
 # ---------------------------------------------------------------- compiling
 
 # Dedicated columns of the index table (hot filters and sorts).
-STRING_COLUMNS = frozenset(
-    {
-        "index_id",
-        "id",
-        "site_id",
-        "name",
-        "entity_type",
-        "state",
-        "dataset_type",
-        "capacity",
-        "title_string",
-    }
-)
-DATE_COLUMNS = frozenset({"metadata_created", "metadata_modified"})
-ARRAY_COLUMNS = frozenset({"permission_labels"})
+STRING_COLUMNS = frozenset(schema.STRING_COLUMNS)
+DATE_COLUMNS = frozenset(schema.DATE_COLUMNS)
+ARRAY_COLUMNS = frozenset(schema.ARRAY_COLUMNS)
 
 _NUMERIC_RE = r"^-?[0-9]+(\.[0-9]+)?$"
 _NUMBER_RE = re.compile(_NUMERIC_RE)

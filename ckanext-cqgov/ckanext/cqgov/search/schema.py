@@ -165,3 +165,20 @@ def text_weight(name: str) -> str:
     if name == "notes" or name.startswith("res_"):
         return "C"
     return "D"
+
+
+# Dedicated columns of the index table (hot filters and sorts); every other
+# field lives in its JSON columns.
+STRING_COLUMNS = (
+    "index_id",
+    "id",
+    "site_id",
+    "name",
+    "entity_type",
+    "state",
+    "dataset_type",
+    "capacity",
+    "title_string",
+)
+DATE_COLUMNS = ("metadata_created", "metadata_modified")
+ARRAY_COLUMNS = ("permission_labels",)
