@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan.lib.plugins import DefaultTranslation
 
 from ckanext.cqgov import api_errors, cli, helpers
 
@@ -15,16 +14,8 @@ from ckanext.cqgov import api_errors, cli, helpers
 @tk.blanket.config_declarations
 @tk.blanket.cli(cli.get_commands)
 @tk.blanket.helpers(helpers.get_helpers)
-class CqgovPlugin(p.SingletonPlugin, DefaultTranslation):
-    p.implements(p.IConfigurer)
-    p.implements(p.ITranslation)
+class CqgovPlugin(p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
-
-    # IConfigurer
-
-    def update_config(self, config_):
-        tk.add_template_directory(config_, "templates")
-        tk.add_public_directory(config_, "public")
 
     # IMiddleware
 
