@@ -1,0 +1,7 @@
+"""Alembic environment for the cqgov plugin (ckanext.cqgov.alembic_env)."""
+
+import os
+
+from ckanext.cqgov.alembic_env import run
+
+run(os.path.basename(os.path.dirname(os.path.abspath(__file__))))
