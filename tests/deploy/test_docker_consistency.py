@@ -32,7 +32,7 @@ DOCKERIGNORE = DOCKER / "Dockerfile.dockerignore"
 # Where the Dockerfile puts the repository inside the image.
 APP_DIR = "/srv/app/cqgov"
 PGSEARCH = "cqgov_pgsearch"
-CKAN_SERVICES = ("ckan", "worker")
+CKAN_SERVICES = ("ckan", "worker", "scheduler")
 SECRET_OPTIONS = (
     "SECRET_KEY",
     "beaker.session.secret",
@@ -255,10 +255,15 @@ def test_worker_runs_the_job_queue(compose):
     assert command.split()[-1] == "default"
 
 
+def test_scheduler_runs_the_periodic_loop(compose):
+    assert command_of(compose, "scheduler") == ["ckan", "cqgov", "periodic", "loop"]
+
+
 def test_web_and_worker_share_one_image_and_build(compose):
-    web, worker = (compose["services"][s] for s in CKAN_SERVICES)
-    assert web["image"] == worker["image"]
-    assert web["build"] == worker["build"]
+    web, *others = (compose["services"][s] for s in CKAN_SERVICES)
+    for other in others:
+        assert web["image"] == other["image"]
+        assert web["build"] == other["build"]
     build = web["build"]
     assert (COMPOSE.parent / build["context"]).resolve() == ROOT
     assert (ROOT / build["dockerfile"]).resolve() == DOCKERFILE
@@ -299,9 +304,9 @@ def test_ckan_containers_depend_on_healthy_services(compose):
         assert depends["db"]["condition"] == "service_healthy"
         assert depends["redis"]["condition"] == "service_healthy"
     # The web container migrates the database; the worker starts after it.
-    assert compose["services"]["worker"]["depends_on"]["ckan"]["condition"] == (
-        "service_healthy"
-    )
+    for name in ("worker", "scheduler"):
+        depends = compose["services"][name]["depends_on"]
+        assert depends["ckan"]["condition"] == "service_healthy"
 
 
 @pytest.mark.parametrize("service", CKAN_SERVICES)

@@ -6,6 +6,7 @@ import ckan.plugins.toolkit as tk
 import click
 from ckan import model
 
+from ckanext.cqgov import periodic as periodic_tasks
 from ckanext.cqgov.demo.cli import demo
 
 
@@ -48,6 +49,56 @@ def sysadmin(name: str, email: str, password: str | None, token_name: str):
 
 
 cqgov.add_command(demo)
+
+
+@cqgov.group("periodic")
+def periodic():
+    """Periodic tasks (deadlines, reminders, escalations, expiries)."""
+
+
+@periodic.command("list")
+def periodic_list():
+    """List the registered tasks with their interval and last run."""
+    last = periodic_tasks.last_runs()
+    for task in periodic_tasks.tasks():
+        when = last.get(task.name)
+        click.echo(
+            f"{task.name}\tevery {task.every}\t"
+            f"last run {when.isoformat() if when else 'never'}"
+        )
+
+
+@periodic.command("run")
+@click.option("--now", "now_iso", default=None, help="ISO time to run at.")
+@click.option("--sync", is_flag=True, help="Run in this process, not on the queue.")
+@click.option(
+    "--task", "only", default=None, help="Run only this task (even if not due)."
+)
+def periodic_run(now_iso: str | None, sync: bool, only: str | None):
+    """Run (or enqueue) the tasks due now, or at --now."""
+    now = periodic_tasks.parse_time(now_iso) if now_iso else None
+    try:
+        names = periodic_tasks.run_due(now, sync=sync, only=only)
+    except LookupError as error:
+        raise click.UsageError(str(error)) from None
+    verb = "ran" if sync else "enqueued"
+    click.echo(f"{verb}: {', '.join(names) if names else 'nothing due'}")
+
+
+@periodic.command("loop")
+@click.option(
+    "--interval",
+    type=float,
+    default=None,
+    help="Seconds between ticks (default: ckanext.cqgov.periodic.interval).",
+)
+def periodic_loop(interval: float | None):
+    """Enqueue due tasks forever (the scheduler process)."""
+    seconds = interval or tk.config.get("ckanext.cqgov.periodic.interval")
+    click.echo(f"cqgov scheduler: ticking every {seconds}s")
+    for names in periodic_tasks.loop(float(seconds)):
+        if names:
+            click.echo(f"enqueued: {', '.join(names)}")
 
 
 def get_commands():

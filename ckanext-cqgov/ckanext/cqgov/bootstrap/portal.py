@@ -52,7 +52,8 @@ def prepare(ini: Path, env: dict[str, str] | None = None, demo: bool = True) -> 
 
 
 class Processes:
-    """The portal's processes: web server, job worker, local mail catcher."""
+    """The portal's processes: web server, job worker, scheduler, local mail
+    catcher."""
 
     def __init__(self) -> None:
         self.children: list[subprocess.Popen] = []
@@ -112,6 +113,16 @@ def start_portal(
         "jobs",
         "worker",
         "default",
+        env=env,
+        **popen_kw,
+    )
+    procs.start(
+        str(BIN / "ckan"),
+        "-c",
+        str(ini),
+        "cqgov",
+        "periodic",
+        "loop",
         env=env,
         **popen_kw,
     )
