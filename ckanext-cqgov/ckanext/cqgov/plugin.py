@@ -9,6 +9,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 
 from ckanext.cqgov import api_errors, cli, helpers
+from ckanext.cqgov.access import plugin as access
 
 
 @tk.blanket.config_declarations
@@ -16,6 +17,18 @@ from ckanext.cqgov import api_errors, cli, helpers
 @tk.blanket.helpers(helpers.get_helpers)
 class CqgovPlugin(p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
+
+    # --- access: who sees what (ckanext.cqgov.access.plugin) ---------------
+    p.implements(p.IActions)
+    p.implements(p.IAuthFunctions)
+
+    def get_actions(self):
+        return access.get_actions()
+
+    def get_auth_functions(self):
+        return access.get_auth_functions()
+
+    # --- end access ----------------------------------------------------------
 
     # IMiddleware
 

@@ -100,6 +100,7 @@ class Reason(str, enum.Enum):
     GRANT_EXPIRED = "grant_expired"
     GRANT_NOT_YET_VALID = "grant_not_yet_valid"
     GRANT_REVOKED = "grant_revoked"
+    NOT_GRANT_MANAGER = "not_grant_manager"
 
 
 class GrantStatus(str, enum.Enum):
@@ -204,6 +205,8 @@ class Oversight:
     level: str
     #: The district overseen; required for ``district`` level, else ``None``.
     district: str | None = None
+    #: The competent organization this scope comes from (for its capacities).
+    org_id: str | None = None
 
     def __post_init__(self) -> None:
         _require_member(self.level, OVERSIGHT_LEVELS, "level")
@@ -441,6 +444,51 @@ def can_access_data(
         denials.append(Decision(False, Reason.SHARE_AUDIENCE_ONLY))
     actionable = [d for d in denials if d.application_kind is not None]
     return (actionable or denials)[0]
+
+
+def can_see_resource(viewer: Viewer, entry: Entry, resource: ResourceInfo) -> Decision:
+    """Whether ``viewer`` may know that ``resource`` exists (its metadata).
+
+    Listing a resource is not fetching it: a denied viewer still sees an
+    ``open`` resource, without its URL, and how to apply. ``audience: share``
+    resources are listed only to government viewers — members of a government
+    organization, of the provider, of an overseeing competent department — and
+    sysadmins; the public never sees them in any listing.
+    """
+    metadata = can_see_metadata(viewer, entry)
+    if not metadata:
+        return metadata
+    if resource.is_open_audience or viewer.is_sysadmin:
+        return metadata
+    if viewer.is_member_of(entry.owner_org):
+        return Decision(True, Reason.PROVIDER_MEMBER)
+    if viewer.government_org_ids or viewer.oversees(entry):
+        return metadata
+    return Decision(False, Reason.SHARE_AUDIENCE_ONLY)
+
+
+#: Capacities in the provider (or competent) organization that manage grants.
+GRANT_MANAGING_CAPACITIES = frozenset({"editor", "admin"})
+
+
+def can_manage_grants(viewer: Viewer, entry: Entry) -> Decision:
+    """Whether ``viewer`` may give or revoke grants to ``entry``'s data.
+
+    Sysadmins, editors and admins of the provider, and editors and admins of a
+    competent department overseeing the entry. Plain members answer no
+    applications.
+    """
+    if viewer.is_sysadmin:
+        return Decision(True, Reason.SYSADMIN)
+    if viewer.memberships.get(entry.owner_org) in GRANT_MANAGING_CAPACITIES:
+        return Decision(True, Reason.PROVIDER_MEMBER)
+    if any(
+        scope.covers(entry)
+        and viewer.memberships.get(scope.org_id) in GRANT_MANAGING_CAPACITIES
+        for scope in viewer.oversight
+    ):
+        return Decision(True, Reason.COMPETENT_DEPARTMENT)
+    return Decision(False, Reason.NOT_GRANT_MANAGER)
 
 
 def permission_labels_for_entry(entry: Entry) -> list[str]:

@@ -1,0 +1,1 @@
+"""CKAN actions and auth functions of the access subpackage."""
