@@ -6,5 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 
+def cqgov_workflow_status_label(status: str) -> str:
+    from ckanext.cqgov.workflow.engine import status_label
+
+    return status_label(status)
+
+
 def get_helpers() -> dict[str, Callable[..., Any]]:
-    return {}
+    return {"cqgov_workflow_status_label": cqgov_workflow_status_label}

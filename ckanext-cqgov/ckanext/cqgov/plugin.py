@@ -10,23 +10,34 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.cqgov import api_errors, cli, helpers
 from ckanext.cqgov.access import plugin as access
+from ckanext.cqgov.workflow import logic as workflow_logic
+from ckanext.cqgov.workflow import tasks as workflow_tasks  # noqa: F401 (registers)
+from ckanext.cqgov.workflow import views as workflow_views
 
 
 @tk.blanket.config_declarations
 @tk.blanket.cli(cli.get_commands)
 @tk.blanket.helpers(helpers.get_helpers)
+# -- workflow: applications, opening requests, error reports, feedback --
+@tk.blanket.blueprints(workflow_views.get_blueprints)
 class CqgovPlugin(p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IConfigurer, inherit=True)
+
+    # IConfigurer
+
+    def update_config(self, config_):
+        tk.add_template_directory(config_, "templates")
 
     # --- access: who sees what (ckanext.cqgov.access.plugin) ---------------
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
 
     def get_actions(self):
-        return access.get_actions()
+        return {**access.get_actions(), **workflow_logic.get_actions()}
 
     def get_auth_functions(self):
-        return access.get_auth_functions()
+        return {**access.get_auth_functions(), **workflow_logic.get_auth_functions()}
 
     # --- end access ----------------------------------------------------------
 
