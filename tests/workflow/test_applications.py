@@ -37,7 +37,9 @@ def count_items():
 
 @pytest.fixture
 def conditional(entry):
-    return entry(share_type="conditional", share_condition="仅用于行政审批")
+    return entry(
+        share_type="conditional", share_condition="仅用于行政审批", open_type="not_open"
+    )
 
 
 def test_share_application_is_due_in_10_working_days_and_notifies_editors(
@@ -388,3 +390,128 @@ def test_open_application_needs_an_on_application_entry(
         act("cqgov_application_create", "citizen", package_id=other["id"], **OPEN)
     assert expected in error.value.error_dict["package_id"][0]
     assert count_items() == 0
+
+
+# -- approvals create grants -------------------------------------------------------
+
+APPROVAL = {
+    "terms": "仅用于企业登记核验，不得转交第三方",
+    "valid_from": "2026-05-10",
+    "valid_until": "2027-12-31",
+}
+
+
+def data_access(user_name, package_id):
+    """The access policy's answer for ``user_name`` and the entry's first
+    resource, with the entry taken as approved in the catalog."""
+    import dataclasses
+
+    from ckanext.cqgov.access import policy, subjects
+
+    package = model.Package.get(package_id)
+    viewer = subjects.viewer_for(user_name)
+    entry = dataclasses.replace(subjects.entry_for(package), catalog_status="approved")
+    return policy.can_access_data(
+        viewer,
+        entry,
+        subjects.resource_info(package.resources[0]),
+        subjects.viewer_grants(viewer, [package.id]),
+        subjects.now(),
+    )
+
+
+def test_approval_creates_a_share_grant_that_unlocks_the_data(
+    world, conditional, act, mailbox, run_jobs
+):
+    app = act(
+        "cqgov_application_create", "d_user", package_id=conditional["id"], **SHARE
+    )
+    assert not data_access("d_user", conditional["id"])
+    for missing in ("terms", "valid_until"):
+        with pytest.raises(tk.ValidationError) as error:
+            act(
+                "cqgov_application_reply",
+                "p_editor",
+                id=app["id"],
+                decision="approve",
+                **{**APPROVAL, missing: ""},
+            )
+        assert missing in error.value.error_dict
+    with pytest.raises(tk.ValidationError) as error:
+        act(
+            "cqgov_application_reply",
+            "p_editor",
+            id=app["id"],
+            decision="approve",
+            **{**APPROVAL, "valid_until": "2026-01-01"},
+        )
+    assert "valid_until" in error.value.error_dict
+    assert act("cqgov_grant_list", "p_admin", application_id=app["id"])["count"] == 0
+    run_jobs()
+    mailbox.clear()
+
+    approved = act(
+        "cqgov_application_reply",
+        "p_editor",
+        id=app["id"],
+        decision="approve",
+        **APPROVAL,
+    )
+    assert approved["status"] == "approved"
+    assert approved["grant_id"]
+    grants = act("cqgov_grant_list", "p_admin", application_id=app["id"])
+    assert grants["count"] == 1
+    grant = grants["results"][0]
+    assert grant["id"] == approved["grant_id"]
+    assert grant["kind"] == "share"
+    assert grant["grantee_id"] == world["orgs"]["applicant_org"]["id"]
+    assert grant["purpose"] == SHARE["purpose"]
+    assert grant["terms"] == APPROVAL["terms"]
+    assert data_access("d_user", conditional["id"])
+    assert not data_access("o_editor", conditional["id"])
+    run_jobs()
+    assert len(mailbox.to("d_user@example.invalid")) == 1
+
+
+def test_open_approval_creates_an_open_grant_for_the_user(world, entry, act):
+    on_app = entry(open_type="on_application")
+    app = act("cqgov_application_create", "citizen", package_id=on_app["id"], **OPEN)
+    assert not data_access("citizen", on_app["id"])
+    approved = act(
+        "cqgov_application_reply",
+        "p_admin",
+        id=app["id"],
+        decision="approve",
+        **APPROVAL,
+    )
+    grant = act("cqgov_grant_list", "p_admin", application_id=app["id"])["results"][0]
+    assert grant["id"] == approved["grant_id"]
+    assert grant["kind"] == "open"
+    assert grant["grantee_id"] == world["users"]["citizen"]["id"]
+    assert data_access("citizen", on_app["id"])
+
+
+def test_sharing_ordered_after_a_dispute_creates_the_grant(world, conditional, act):
+    app = act(
+        "cqgov_application_create", "d_user", package_id=conditional["id"], **SHARE
+    )
+    act(
+        "cqgov_application_reply",
+        "p_editor",
+        id=app["id"],
+        decision="refuse",
+        reason="r",
+    )
+    act("cqgov_application_dispute", "d_user", id=app["id"], reason="法定职责所需")
+    ordered = act(
+        "cqgov_application_decide",
+        "c_admin",
+        id=app["id"],
+        decision="order",
+        reason="属于履职需要",
+        **APPROVAL,
+    )
+    assert ordered["status"] == "sharing_ordered"
+    grant = act("cqgov_grant_list", "c_admin", application_id=app["id"])["results"][0]
+    assert grant["grantee_id"] == world["orgs"]["applicant_org"]["id"]
+    assert data_access("d_user", conditional["id"])

@@ -140,6 +140,8 @@ def cqgov_grant_create(context: Context, data_dict: DataDict) -> dict[str, Any]:
         created=now,
     )
     model.Session.add(grant)
+    # flushed so the id is known even when the caller commits (defer_commit)
+    model.Session.flush()
     if not context.get("defer_commit"):
         model.Session.commit()
     return grant.as_dict()
