@@ -7,13 +7,17 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.cqgov-installed
 # Debian/Ubuntu packages needed to build the pinned Python dependencies.
 SYSTEM_PACKAGES := python3-venv python3-dev gcc libpq-dev libmagic1
+# apt-get without questions, as root or through sudo; waits for another apt run.
+APT_GET = DEBIAN_FRONTEND=noninteractive $$sudo apt-get -q -o DPkg::Lock::Timeout=900
+APT_INSTALL = sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	$(APT_GET) update && $(APT_GET) install -y
 
-.PHONY: run test install system-deps lint format clean
+.PHONY: run test install system-deps browser-deps lint format clean
 
 run: install
 	$(BIN)/python -m ckanext.cqgov.bootstrap run
 
-test: install
+test: install browser-deps
 	$(BIN)/python -m ckanext.cqgov.bootstrap test $(PYTEST_ARGS)
 
 install: $(STAMP)
@@ -37,9 +41,19 @@ system-deps:
 	ldconfig -p 2>/dev/null | grep -q libmagic.so.1 || missing="$$missing libmagic1"; \
 	if [ -n "$$missing" ]; then \
 	  echo "[cqgov] installing system packages:$$missing"; \
-	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -q && \
-	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	  $(APT_INSTALL) $$missing; \
+	fi
+
+# The browser tests (tests/browser/) drive Debian's Chromium through Playwright
+# and need CJK fonts to render Chinese pages; Playwright never downloads a browser.
+browser-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	dpkg-query -W -f='$${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'ok installed' \
+	  || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "[cqgov] installing browser test packages:$$missing"; \
+	  $(APT_INSTALL) $$missing; \
 	fi
 
 lint: install

@@ -7,100 +7,26 @@ a token, the demo catalog, then the web server and the job worker.
 
 from __future__ import annotations
 
-import os
-import re
-import socket
-import subprocess
-from pathlib import Path
-
 import pytest
-import requests
 
-from ckanext.cqgov.bootstrap import portal
-from ckanext.cqgov.bootstrap.database import (
-    database_name,
-    ensure_database,
-    with_database,
-)
-from ckanext.cqgov.bootstrap.localconfig import write_local_ini
+from ckanext.cqgov.bootstrap.testportal import running_portal as start_portal
 from ckanext.cqgov.demo.catalog import build_catalog
 
-ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.portal
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def running_portal(tmp_path_factory):
-    test_db = os.environ.get(
-        "CQGOV_TEST_SQLALCHEMY_URL",
-        "postgresql://cqgov:cqgov@127.0.0.1:5432/cqgov_test",
-    )
-    db_url = with_database(test_db, database_name(test_db) + "_portal")
-    ensure_database(db_url, recreate=True)
-    tmp = tmp_path_factory.mktemp("portal")
-    port, smtp_port = _free_port(), _free_port()
-    site = f"http://127.0.0.1:{port}"
-    ini = write_local_ini(
-        tmp / "ckan.ini",
-        ROOT / "config" / "development.ini",
-        extra={
-            "ckan.storage_path": str(tmp / "storage"),
-            "smtp.server": f"localhost:{smtp_port}",
-        },
-    )
-    env = dict(
-        os.environ,
-        CKAN_SQLALCHEMY_URL=db_url,
-        CKAN_REDIS_URL=os.environ.get(
-            "CQGOV_TEST_REDIS_URL", "redis://127.0.0.1:6379/1"
-        ),
-        CKAN_SITE_URL=site,
-    )
-    portal.prepare(ini, env=env)
-    # A second `make run` on the same database: works, duplicates nothing.
-    admin = portal.prepare(ini, env=env)
-    token = re.search(r"sysadmin API token: (\S+)", admin).group(1)
-    log = tmp / "portal.log"
-    with open(log, "w") as out:
-        procs = portal.start_portal(
-            ini,
-            "127.0.0.1",
-            port,
-            env=env,
-            smtp_port=smtp_port,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            yield {"site": site, "token": token, "ini": ini, "env": env}
-        finally:
-            procs.stop()
-
-
-def _action(portal_, action, token=None, **data):
-    headers = {"Authorization": token} if token else {}
-    if data:
-        resp = requests.post(
-            f"{portal_['site']}/api/3/action/{action}",
-            json=data,
-            headers=headers,
-            timeout=60,
-        )
-    else:
-        resp = requests.get(
-            f"{portal_['site']}/api/3/action/{action}", headers=headers, timeout=60
-        )
-    return resp
+    # Prepared twice: a second `make run` on the same database works and
+    # duplicates nothing.
+    with start_portal(
+        "portal", tmp_path_factory.mktemp("portal"), prepare_runs=2
+    ) as running:
+        yield running
 
 
 def test_status_show(running_portal):
-    body = _action(running_portal, "status_show").json()
+    body = running_portal.action("status_show").json()
     assert body["success"]
     assert body["result"]["ckan_version"].startswith("2.11")
     assert "cqgov" in body["result"]["extensions"]
@@ -112,9 +38,9 @@ def test_demo_catalog_is_loaded_once(running_portal):
     demo = build_catalog()
     assert len(demo.organizations) >= 14
     assert len(demo.datasets) >= 60
-    orgs = _action(running_portal, "organization_list", all_fields=False).json()
+    orgs = running_portal.action("organization_list", all_fields=False).json()
     assert sorted(orgs["result"]) == sorted(org.name for org in demo.organizations)
-    search = _action(running_portal, "package_search", rows=1000).json()["result"]
+    search = running_portal.action("package_search", rows=1000).json()["result"]
     assert search["count"] == len(demo.datasets)
     assert sorted(r["name"] for r in search["results"]) == sorted(
         d.name for d in demo.datasets
@@ -122,9 +48,8 @@ def test_demo_catalog_is_loaded_once(running_portal):
 
 
 def test_api_creates_organization_and_dataset_with_token(running_portal):
-    token = running_portal["token"]
-    org = _action(
-        running_portal,
+    token = running_portal.token
+    org = running_portal.action(
         "organization_create",
         token,
         name="portal-test-dept",
@@ -133,8 +58,7 @@ def test_api_creates_organization_and_dataset_with_token(running_portal):
         level="municipal",
     )
     assert org.status_code == 200, org.text
-    ds = _action(
-        running_portal,
+    ds = running_portal.action(
         "package_create",
         token,
         name="portal-test-dataset",
@@ -147,17 +71,16 @@ def test_api_creates_organization_and_dataset_with_token(running_portal):
         update_cycle="monthly",
     )
     assert ds.status_code == 200, ds.text
-    found = _action(running_portal, "package_search", q="停车场", rows=100).json()[
+    found = running_portal.action("package_search", q="停车场", rows=100).json()[
         "result"
     ]
     assert "portal-test-dataset" in [r["name"] for r in found["results"]]
-    anon = _action(running_portal, "organization_create", None, name="x-no-token")
+    anon = running_portal.action("organization_create", None, name="x-no-token")
     assert anon.status_code == 403
 
 
 def test_package_search_with_facets(running_portal):
-    result = _action(
-        running_portal,
+    result = running_portal.action(
         "package_search",
         rows=2,
         **{"facet.field": ["organization", "tags", "res_format"]},
@@ -170,7 +93,7 @@ def test_package_search_with_facets(running_portal):
 
 
 def _page(portal_, path):
-    resp = requests.get(portal_["site"] + path, timeout=60)
+    resp = portal_.session.get(portal_.url(path), timeout=60)
     assert resp.status_code == 200, (path, resp.status_code)
     return resp.text
 
@@ -181,9 +104,9 @@ def test_html_pages_are_chinese(running_portal):
     assert "数据集" in datasets
     orgs = _page(running_portal, "/organization/")
     assert "机构" in orgs
-    name = _action(running_portal, "package_search", rows=1).json()["result"][
-        "results"
-    ][0]["name"]
+    name = running_portal.action("package_search", rows=1).json()["result"]["results"][
+        0
+    ]["name"]
     page = _page(running_portal, f"/dataset/{name}")
     assert "共享类型" in page
 
@@ -192,3 +115,12 @@ def test_english_is_available(running_portal):
     page = _page(running_portal, "/en/dataset/")
     assert 'lang="en"' in page
     assert "Datasets" in page
+
+
+def test_mail_reaches_the_catcher(running_portal):
+    org = running_portal.call("organization_list")[0]
+    running_portal.call(
+        "user_invite", email="invitee@example.invalid", group_id=org, role="member"
+    )
+    (mail,) = running_portal.mail.sent_to("invitee@example.invalid")
+    assert running_portal.site in mail.get_body(("plain", "html")).get_content()
