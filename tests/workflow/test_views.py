@@ -131,3 +131,37 @@ def test_error_report_and_feedback_pages(app, world, entry, as_user):
     assert rated.status_code == 302
     page = app.get(f"/dataset/{open_entry['name']}/feedback")
     assert "有用" in page.body and "4.0 / 5" in page.body
+
+
+@pytest.mark.parametrize(
+    "fields, present, absent",
+    [
+        (
+            {"share_type": "conditional", "open_type": "not_open"},
+            ["/apply", "/opening-requests/new"],
+            ["/feedback"],
+        ),
+        (
+            {"share_type": "unconditional", "open_type": "proactive"},
+            ["/feedback", "/report-error"],
+            ["/apply", "/opening-requests/new"],
+        ),
+        (
+            {"share_type": "not_shared", "open_type": "on_application"},
+            ["/apply", "/feedback"],
+            ["/opening-requests/new"],
+        ),
+    ],
+)
+def test_entry_page_offers_what_the_entry_allows(
+    app, world, entry, fields, present, absent
+):
+    made = entry(**fields)
+    actions = app.get(f"/dataset/{made['name']}").body.split("cqgov-entry-actions", 1)[
+        1
+    ]
+    actions = actions.split("</div>", 1)[0]
+    for path in present:
+        assert path in actions
+    for path in absent:
+        assert path not in actions
