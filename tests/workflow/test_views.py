@@ -165,3 +165,64 @@ def test_entry_page_offers_what_the_entry_allows(
         assert path in actions
     for path in absent:
         assert path not in actions
+
+
+def test_error_report_attachment_is_served_only_to_those_involved(
+    app, world, entry, as_user
+):
+    import io
+
+    open_entry = entry(open_type="proactive")
+    url = f"/dataset/{open_entry['name']}/report-error"
+    page = app.get(url, headers=as_user("citizen"))
+    done = app.post(
+        url,
+        headers=as_user("citizen"),
+        data={
+            "description": "截图中第3行有误",
+            "attachment_upload": (io.BytesIO(b"row,value\n3,wrong\n"), "shot.csv"),
+            "_csrf_token": csrf(page.body),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=False,
+    )
+    assert done.status_code == 302
+    path = "/workflow/" + done.headers["Location"].rsplit("/workflow/", 1)[1]
+    item_page = app.get(path, headers=as_user("p_editor"))
+    assert "shot.csv" in item_page.body
+    got = app.get(path + "/attachment", headers=as_user("p_editor"))
+    assert got.status_code == 200
+    assert got.data == b"row,value\n3,wrong\n"
+    assert "shot.csv" in got.headers["Content-Disposition"]
+    assert app.get(path + "/attachment", headers=as_user("citizen")).status_code == 200
+    assert app.get(path + "/attachment", headers=as_user("o_editor")).status_code == 403
+    assert app.get(path + "/attachment").status_code == 403
+
+
+def test_too_large_attachment_is_refused_and_nothing_is_kept(
+    app, world, entry, as_user, ckan_config, monkeypatch
+):
+    import io
+
+    from ckan import model
+
+    from ckanext.cqgov.workflow.model import WorkflowItem
+
+    monkeypatch.setitem(ckan_config, "ckanext.cqgov.workflow.attachment_max_mb", 1)
+    open_entry = entry(open_type="proactive")
+    url = f"/dataset/{open_entry['name']}/report-error"
+    page = app.get(url, headers=as_user("citizen"))
+    refused = app.post(
+        url,
+        headers=as_user("citizen"),
+        data={
+            "description": "x",
+            "attachment_upload": (io.BytesIO(b"x" * (1024 * 1024 + 1)), "big.bin"),
+            "_csrf_token": csrf(page.body),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=False,
+    )
+    assert refused.status_code == 200
+    assert 'data-field="attachment_upload"' in refused.body
+    assert model.Session.query(WorkflowItem).count() == 0

@@ -14,7 +14,7 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.plugins.toolkit import _
 
-from ckanext.cqgov.workflow import deadlines, engine, roles
+from ckanext.cqgov.workflow import attachments, deadlines, engine, roles
 from ckanext.cqgov.workflow.machine import Kind
 from ckanext.cqgov.workflow.model import WorkflowItem
 
@@ -777,6 +777,8 @@ def error_report_create(context, data_dict):
     :param row: the row or record (optional)
     :param description: what is wrong (required)
     :param attachment_url: a link to a screenshot or document (optional)
+    :param attachment_upload: a file (multipart upload; optional), served only
+        to the reporter and the departments involved
     :returns: the report
     :raises ValidationError: missing description; a resource of another entry
     :raises NotAuthorized: not signed in, or cannot see the entry's data
@@ -802,6 +804,9 @@ def error_report_create(context, data_dict):
         "attachment_url": _text(data_dict, "attachment_url", errors),
     }
     errors.raise_if_any()
+    upload = data_dict.get("attachment_upload")
+    if attachments.is_upload(upload):
+        details["attachment"] = attachments.store(upload)
     item = engine.create_item(
         Kind.ERROR_REPORT,
         user,

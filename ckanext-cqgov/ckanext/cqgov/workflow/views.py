@@ -6,9 +6,9 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.plugins.toolkit import _
-from flask import Blueprint, redirect, request
+from flask import Blueprint, redirect, request, send_file
 
-from ckanext.cqgov.workflow import engine, logic, machine, roles
+from ckanext.cqgov.workflow import attachments, engine, logic, machine, roles
 from ckanext.cqgov.workflow.machine import Kind
 
 workflow = Blueprint("cqgov_workflow", __name__)
@@ -62,6 +62,8 @@ def field_labels() -> dict[str, str]:
         "data_item": _("Data item"),
         "row": _("Row or record"),
         "attachment_url": _("Attachment (link)"),
+        "attachment_upload": _("Attachment (file)"),
+        "attachment": _("Attachment"),
         "comment": _("Comment"),
         "rating": _("Rating"),
         "package_id": _("Catalog entry"),
@@ -95,6 +97,9 @@ def _form() -> dict:
         elif values:
             data[key] = values[0]
     data.pop("_csrf_token", None)
+    upload = request.files.get("attachment_upload")
+    if upload is not None and upload.filename:
+        data["attachment_upload"] = upload
     return data
 
 
@@ -302,6 +307,22 @@ def supervise():
     return _listing(
         "cqgov/workflow/list.html", "supervise", _("Overdue items and disputes")
     )
+
+
+@workflow.route("/workflow/<id>/attachment")
+def attachment(id: str):
+    """The error report's attachment, for those who may see the report."""
+    try:
+        shown = tk.get_action("cqgov_error_report_show")(_context(), {"id": id})
+    except tk.NotAuthorized as error:
+        return tk.abort(403, str(error))
+    except tk.ObjectNotFound:
+        return tk.abort(404, _("No such item."))
+    record = shown["details"].get("attachment")
+    path = attachments.path_of(record)
+    if path is None:
+        return tk.abort(404, _("No such item."))
+    return send_file(path, as_attachment=True, download_name=record["name"])
 
 
 @workflow.route("/workflow/<id>", methods=["GET", "POST"])
