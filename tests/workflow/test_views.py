@@ -226,3 +226,9 @@ def test_too_large_attachment_is_refused_and_nothing_is_kept(
     assert refused.status_code == 200
     assert 'data-field="attachment_upload"' in refused.body
     assert model.Session.query(WorkflowItem).count() == 0
+
+
+def test_header_links_to_the_board_and_my_items(app, world, as_user):
+    assert 'href="/opening-requests"' in app.get("/").body
+    assert 'href="/workflow/mine"' not in app.get("/").body
+    assert 'href="/workflow/mine"' in app.get("/", headers=as_user("citizen")).body
