@@ -6,8 +6,7 @@ from __future__ import annotations
 import socket
 import threading
 from datetime import datetime, timedelta, timezone
-from email import message_from_bytes
-from email.header import decode_header, make_header
+from email import message_from_bytes, policy
 
 import pytest
 
@@ -48,16 +47,15 @@ class Mailbox:
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802
-        parsed = message_from_bytes(envelope.content)
-        body = parsed.get_payload(decode=True)
-        if body is None and parsed.is_multipart():
-            body = parsed.get_payload(0).get_payload(decode=True)
+        # the default policy decodes and unfolds headers
+        parsed = message_from_bytes(envelope.content, policy=policy.default)
+        body = parsed.get_body(preferencelist=("plain",))
         with self.lock:
             self.messages.append(
                 {
                     "to": list(envelope.rcpt_tos),
-                    "subject": str(make_header(decode_header(parsed["Subject"]))),
-                    "body": (body or b"").decode("utf-8", "replace"),
+                    "subject": str(parsed["Subject"]),
+                    "body": body.get_content() if body is not None else "",
                 }
             )
         return "250 OK"
