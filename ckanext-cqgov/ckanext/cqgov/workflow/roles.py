@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from ckan import model
 
+from ckanext.cqgov.access import subjects
 from ckanext.cqgov.access.policy import Entry, Oversight
 from ckanext.cqgov.workflow.machine import Role
 
@@ -14,21 +15,11 @@ GOVERNMENT_KINDS = frozenset({"government", "institution", "public_enterprise"})
 
 
 def memberships(user_id: str | None) -> dict[str, str]:
-    """Organization id → capacity for the user's active organization memberships."""
+    """Organization id → capacity for the user's active organization memberships
+    (as the access policy sees them)."""
     if not user_id:
         return {}
-    rows = (
-        model.Session.query(model.Member.group_id, model.Member.capacity)
-        .join(model.Group, model.Group.id == model.Member.group_id)
-        .filter(
-            model.Member.table_name == "user",
-            model.Member.table_id == user_id,
-            model.Member.state == "active",
-            model.Group.state == "active",
-            model.Group.is_organization.is_(True),
-        )
-    )
-    return dict(rows)
+    return dict(subjects.viewer_for(user_id).memberships)
 
 
 def org_info(org_id: str | None) -> dict:
@@ -55,15 +46,14 @@ def is_government(org_id: str) -> bool:
 
 
 def _oversight(info: dict) -> Oversight | None:
+    """The scope of a competent department, as the access policy defines it."""
     if not info.get("is_competent"):
         return None
-    level = info.get("level") or "municipal"
-    try:
-        if level == "district":
-            return Oversight(level="district", district=info.get("region"))
-        return Oversight(level="municipal")
-    except ValueError:
-        return None
+    if info.get("level") == "municipal":
+        return Oversight(level="municipal", org_id=info["id"])
+    if info.get("level") == "district" and info.get("region"):
+        return Oversight(level="district", district=info["region"], org_id=info["id"])
+    return None
 
 
 def _provider_entry(provider_org_id: str) -> Entry:
