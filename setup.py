@@ -32,6 +32,9 @@ setup(
             "cqgov = ckanext.cqgov.plugin:CqgovPlugin",
             "cqgov_pgsearch = ckanext.cqgov.search.plugin:PgSearchPlugin",
         ],
+        "ckan.rdf.profiles": [
+            "cqgov = ckanext.cqgov.dcat.profile:CqgovDCATProfile",
+        ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
         ],

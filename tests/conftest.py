@@ -65,3 +65,45 @@ def dataset_factory(catalog_fields):
         return factories.Dataset(**{**catalog_fields, **kwargs})
 
     return make
+
+
+# --- shared by the DCAT and spreadsheet tests ---------------------------------
+
+
+@pytest.fixture
+def member_of():
+    """``member_of(organization, role="editor")``: a new user with that role."""
+    from ckan.tests import factories, helpers
+
+    def make(organization: dict, role: str = "editor") -> dict:
+        user = factories.User()
+        helpers.call_action(
+            "organization_member_create",
+            id=organization["id"],
+            username=user["name"],
+            role=role,
+        )
+        return user
+
+    return make
+
+
+@pytest.fixture
+def personal_data_items():
+    """Two data items of a register of persons; the first is sensitive."""
+    return [
+        {
+            "name": "身份证号",
+            "data_type": "C",
+            "length": "18",
+            "description": "公民身份号码",
+            "sensitive_category": "id_number",
+        },
+        {
+            "name": "登记日期",
+            "data_type": "D",
+            "length": "",
+            "description": "",
+            "sensitive_category": "none",
+        },
+    ]

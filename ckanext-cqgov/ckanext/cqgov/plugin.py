@@ -10,16 +10,24 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.cqgov import api_errors, cli, helpers
 from ckanext.cqgov.access import plugin as access
+from ckanext.cqgov.spreadsheet import actions as spreadsheet
+from ckanext.cqgov.spreadsheet import views as spreadsheet_views
 from ckanext.cqgov.workflow import logic as workflow_logic
 from ckanext.cqgov.workflow import tasks as workflow_tasks  # noqa: F401 (registers)
 from ckanext.cqgov.workflow import views as workflow_views
+
+
+# The catalog spreadsheet (its DCAT profile is an entry point, not wired here).
+def _blueprints():
+    return [*workflow_views.get_blueprints(), *spreadsheet_views.get_blueprints()]
 
 
 @tk.blanket.config_declarations
 @tk.blanket.cli(cli.get_commands)
 @tk.blanket.helpers(helpers.get_helpers)
 # -- workflow: applications, opening requests, error reports, feedback --
-@tk.blanket.blueprints(workflow_views.get_blueprints)
+# -- and the catalog spreadsheet's pages --
+@tk.blanket.blueprints(_blueprints)
 class CqgovPlugin(p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IConfigurer, inherit=True)
@@ -34,10 +42,18 @@ class CqgovPlugin(p.SingletonPlugin):
     p.implements(p.IAuthFunctions)
 
     def get_actions(self):
-        return {**access.get_actions(), **workflow_logic.get_actions()}
+        return {
+            **access.get_actions(),
+            **workflow_logic.get_actions(),
+            **spreadsheet.get_actions(),
+        }
 
     def get_auth_functions(self):
-        return {**access.get_auth_functions(), **workflow_logic.get_auth_functions()}
+        return {
+            **access.get_auth_functions(),
+            **workflow_logic.get_auth_functions(),
+            **spreadsheet.get_auth_functions(),
+        }
 
     # --- end access ----------------------------------------------------------
 

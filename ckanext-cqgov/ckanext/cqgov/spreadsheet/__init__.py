@@ -1,0 +1,1 @@
+"""The catalog as an XLSX workbook: template, import and export."""
