@@ -24,6 +24,7 @@ setup(
             "i18n/**/*",
             "migration/**/*",
             "data/**/*",
+            "search/data/*",
         ]
     },
     python_requires=">=3.10",

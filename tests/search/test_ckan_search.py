@@ -181,7 +181,9 @@ class TestQueries:
             ("重庆", ["bus"]),
             ("站点", ["bus", "metro"]),
             ("公交线路", ["bus"]),
-            ("学校地址", []),
+            # both words, not necessarily together
+            ("学校地址", ["schools"]),
+            ("学校 线路", []),
             ("名称", ["schools"]),
             ("metro", ["metro"]),
             ("stations", ["metro"]),

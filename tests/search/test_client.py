@@ -10,6 +10,7 @@ import json
 import pytest
 from ckan.lib.search.common import SearchQueryError
 
+from ckanext.cqgov.search import segmented
 from ckanext.cqgov.search.client import PgSolrClient
 
 SITE = "test-site"
@@ -34,6 +35,8 @@ def make_doc(ident: str, **fields):
     doc.update(fields)
     if "title" in doc:
         doc.setdefault("title_string", doc["title"])
+    # the segmented fields the cqgov plugin adds before indexing
+    doc.update(segmented.index_fields(doc))
     return doc
 
 
@@ -156,11 +159,16 @@ class TestLuceneQueries:
             ("tags:bus", []),
             ("tags:traff", []),
             ('name:"ds-bus"', ["bus"]),
-            ("title:交通", ["bus"]),
-            ("title:公共交通", ["bus"]),
-            ('title:"公共交通线路"', ["bus"]),
-            ("title:交通线路重庆", []),
-            ("notes:站点", ["bus"]),
+            # as in Solr's stock schema a run of ideographs is one token; the
+            # words inside it are in the segmented fields
+            ("title:交通", []),
+            ("title:重庆市公共交通线路", ["bus"]),
+            ("extras_cqgov_title:交通", ["bus"]),
+            ("extras_cqgov_title:公共交通", ["bus"]),
+            ('extras_cqgov_title:"公共交通 线路"', ["bus"]),
+            ('extras_cqgov_title:"线路 公共交通"', []),
+            ("extras_cqgov_notes:站点", ["bus"]),
+            ("text:站点", ["bus"]),
             ("title:quality", ["air"]),
             ("title:QUALITY", ["air"]),
             ('title:"quality air"', []),
@@ -193,7 +201,8 @@ class TestLuceneQueries:
             ("name:ds-?us", ["bus"]),
             ("organization:cq-*", ["air", "bus", "draft", "harvested", "school"]),
             ("title:monitor*", ["air"]),
-            ("title:交*", ["bus"]),
+            ("extras_cqgov_title:交*", ["bus"]),
+            ("title:重庆*", ["bus"]),
             (r"name:ds\-bus", ["bus"]),
             ("num_resources:[1 TO 5]", ["air", "bus"]),
             ("num_resources:[2 TO *]", ["bus", "school"]),
@@ -294,11 +303,6 @@ class TestDismax:
     @pytest.mark.parametrize(
         "q, expected",
         [
-            ("交通", ["bus"]),
-            ("公共交通", ["bus"]),
-            ("重庆 交通", ["bus"]),
-            ("站点", ["bus"]),
-            ("中小学", ["school"]),
             ("air quality", ["air"]),
             ("air nonsense", []),
             # 3 clauses: all but one must match
@@ -311,13 +315,31 @@ class TestDismax:
             # groups (bus) and organization cq-transport, via the catch-all text
             ("transport", ["bus", "draft", "harvested"]),
             ("traffic", ["air", "bus", "draft", "harvested"]),
-            ("（交通）", ["bus"]),
-            ("交通 (", ["bus"]),
             ("——", []),
         ],
     )
     def test_dismax(self, solr, q, expected):
         assert ids(search(solr, q, **DISMAX)) == expected
+
+    @pytest.mark.parametrize(
+        "q, expected",
+        [
+            ("交通", ["bus"]),
+            ("公共交通", ["bus"]),
+            ("重庆 交通", ["bus"]),
+            ("站点", ["bus"]),
+            ("中小学", ["school"]),
+            ("（交通）", ["bus"]),
+            ("交通 (", ["bus"]),
+            ("公交 线路", ["bus"]),
+            ("学校 公交", []),
+        ],
+    )
+    def test_chinese_edismax(self, solr, q, expected):
+        # the parameters the cqgov plugin sends for a Chinese query
+        params = segmented.search_params({"q": q})
+        assert params["defType"] == "edismax"
+        assert ids(search(solr, **params)) == expected
 
     def test_score_ranks_title_matches_first(self, solr):
         result = search(solr, "bus", sort="score desc", fl="id score", **DISMAX)
@@ -468,7 +490,7 @@ class TestWrites:
         solr = fresh_solr
         solr.add([make_doc("bus", title="Renamed")])
         assert ids(search(solr, "title:renamed")) == ["bus"]
-        assert ids(search(solr, "title:交通")) == []
+        assert ids(search(solr, "extras_cqgov_title:交通")) == []
         assert search(solr).hits == 5
 
     def test_delete_by_query_and_by_id(self, fresh_solr):

@@ -15,6 +15,7 @@ from ckanext.cqgov.spreadsheet import views as spreadsheet_views
 from ckanext.cqgov.workflow import logic as workflow_logic
 from ckanext.cqgov.workflow import tasks as workflow_tasks  # noqa: F401 (registers)
 from ckanext.cqgov.workflow import views as workflow_views
+from ckanext.cqgov.search import chinese_search
 
 
 # The catalog spreadsheet (its DCAT profile is an entry point, not wired here).
@@ -62,3 +63,20 @@ class CqgovPlugin(p.SingletonPlugin):
     def make_middleware(self, app, config_):
         app.after_request(api_errors.search_query_error_as_conflict)
         return app
+
+    # --- search: Chinese search (ckanext.cqgov.search.chinese_search) ------
+    # segmented index fields and edismax parameters, the same for Solr and
+    # cqgov_pgsearch
+    p.implements(p.IConfigurable, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    def configure(self, config_):
+        chinese_search.configure(config_)
+
+    def before_dataset_index(self, pkg_dict):
+        return chinese_search.before_dataset_index(pkg_dict)
+
+    def before_dataset_search(self, search_params):
+        return chinese_search.before_dataset_search(search_params)
+
+    # --- end search ----------------------------------------------------------

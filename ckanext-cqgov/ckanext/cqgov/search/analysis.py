@@ -10,14 +10,13 @@ Solr schema's ``text`` / ``text_general`` field types do, plus CJK handling:
   the split parts are also indexed catenated (``WiFi`` → ``wi``, ``fi``,
   ``wifi``);
 * a minimal English plural stemmer for ``text`` fields (Solr uses Snowball);
-* runs of CJK characters are indexed as unigrams plus overlapping bigrams at
-  consecutive positions, so any substring of a Chinese title or description
-  matches: a query run of *n* ≥ 2 characters becomes the phrase of its *n - 1*
-  bigrams, a single character its unigram.
+* a run of CJK characters is one token, as in Solr's stock schema (its word
+  delimiter treats ideographs as letters). Words inside Chinese text are found
+  through the segmented ``extras_cqgov_*`` fields (:mod:`.segmented`), whose
+  words :mod:`.chinese` separates by spaces before this analysis runs, for
+  both engines alike.
 
-Tokens are ``(term, position)`` pairs. The module imports nothing from CKAN;
-a later segmenter (jieba) replaces :func:`index_tokens` / :func:`query_tokens`
-here and nowhere else.
+Tokens are ``(term, position)`` pairs. The module imports nothing from CKAN.
 """
 
 from __future__ import annotations
@@ -99,16 +98,10 @@ def _tokens(
             if not chunk:
                 continue
             if _CJK_RUN_RE.match(chunk):
-                chars = fold(chunk)
-                if for_query and len(chars) > 1:
-                    for i in range(len(chars) - 1):
-                        out.append((chars[i : i + 2], pos + i))
-                else:
-                    for i, char in enumerate(chars):
-                        out.append((char, pos + i))
-                        if not for_query and i + 1 < len(chars):
-                            out.append((chars[i : i + 2], pos + i))
-                pos += len(chars)
+                # one token per run, as Solr's whitespace tokenizer and word
+                # delimiter keep it (ideographs are letters there)
+                out.append((fold(chunk), pos))
+                pos += 1
                 continue
             parts = _word_parts(chunk, split_case)
             first = pos

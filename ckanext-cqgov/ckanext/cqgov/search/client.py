@@ -14,6 +14,7 @@ nothing left to do.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -113,6 +114,23 @@ def parse_qf(qf: str) -> list[tuple[str, float]]:
         except ValueError as e:
             raise SearchQueryError(f"invalid qf entry {item!r}") from e
     return out
+
+
+def _plain_words(node: lucene.Node) -> list[str]:
+    """The query's top-level unfielded single words, in order (edismax pf)."""
+    if isinstance(node, lucene.Term):
+        candidates: list[lucene.Node] = [node]
+    elif isinstance(node, lucene.Bool):
+        candidates = [*node.must, *node.should]
+    else:
+        return []
+    return [
+        n.text
+        for n in candidates
+        if isinstance(n, lucene.Term)
+        and n.field is None
+        and not (n.phrase or n.wildcard or n.loose)
+    ]
 
 
 def _decode_dates(doc: dict[str, Any]) -> dict[str, Any]:
@@ -277,6 +295,8 @@ class PgSolrClient:
             q_compiler = lucene.Compiler(df=df, params=binds, prefix="q")
             node = lucene.parse(query_text, default_op=q_op)
         q_sql = q_compiler.compile(node)
+        if def_type == "edismax" and params.get("pf"):
+            q_sql = self._phrase_boost(q_sql, node, parse_qf(params["pf"]), q_compiler)
 
         where = [q_sql.where]
         f_compiler = lucene.Compiler(df=df, params=binds, prefix="f")
@@ -369,6 +389,28 @@ class PgSolrClient:
             "presence_checks": [k.field for k in sort_keys if k.needs_presence_check],
         }
         return sql, binds, plan
+
+    def _phrase_boost(
+        self,
+        q_sql: lucene.Sql,
+        node: lucene.Node,
+        pf: list[tuple[str, float]],
+        compiler: lucene.Compiler,
+    ) -> lucene.Sql:
+        """edismax ``pf``: the plain words of the query as one phrase, matched
+        in each ``pf`` field, add that field's boost to the score."""
+        words = _plain_words(node)
+        if len(words) < 2:
+            return q_sql
+        phrase = lucene.Term(None, " ".join(words), phrase=True)
+        boosts = []
+        for field, boost in pf:
+            sql = compiler.compile(dataclasses.replace(phrase, field=field))
+            if sql.where not in ("TRUE", "FALSE"):
+                boosts.append(f"(CASE WHEN {sql.where} THEN {float(boost)} ELSE 0 END)")
+        if not boosts:
+            return q_sql
+        return lucene.Sql(q_sql.where, f"({q_sql.score} + {' + '.join(boosts)})")
 
     def _parse_dismax(self, text: str, mm: str, q_op: str) -> lucene.Node:
         try:

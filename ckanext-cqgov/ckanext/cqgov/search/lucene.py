@@ -297,6 +297,9 @@ STRING_COLUMNS = frozenset(schema.STRING_COLUMNS)
 DATE_COLUMNS = frozenset(schema.DATE_COLUMNS)
 ARRAY_COLUMNS = frozenset(schema.ARRAY_COLUMNS)
 
+NGRAM_SOURCES = {"title_ngram": "title", "name_ngram": "name"}
+NGRAM_MAX = 10
+
 _NUMERIC_RE = r"^-?[0-9]+(\.[0-9]+)?$"
 _NUMBER_RE = re.compile(_NUMERIC_RE)
 _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
@@ -499,13 +502,8 @@ class Compiler:
     def _term(self, term: Term) -> Sql:
         field = term.field
         assert field is not None
-        if field == "title_ngram":
-            field = "title"
-        if field == "name_ngram":
-            return Sql(
-                f"(d.name ILIKE {self.bind('%' + like_pattern(term.text) + '%')})",
-                "1.0",
-            )
+        if field in NGRAM_SOURCES:
+            return self._ngram_term(field, term)
         definition = schema.field(field)
         if definition.is_text:
             return self._text_term(field, definition, term)
@@ -540,6 +538,20 @@ class Compiler:
             value = str(int(number)) if number.is_integer() else value.strip()
         doc = self.bind(json.dumps({field: [value]}))
         return Sql(f"(d.fields @> CAST({doc} AS jsonb))", "1.0")
+
+    def _ngram_term(self, field: str, term: Term) -> Sql:
+        # Solr: 2..10-character n-grams of the lowercased value; a query word
+        # matches where it is one of them, i.e. a substring of that length
+        words = analysis.fold(term.text).split()
+        if not words or any(not 2 <= len(w) <= NGRAM_MAX for w in words):
+            return _FALSE
+        source = NGRAM_SOURCES[field]
+        value = "d.name" if source == "name" else "(d.stored ->> 'title')"
+        tests = [
+            f"(lower({value}) LIKE {self.bind('%' + like_pattern(w) + '%')})"
+            for w in words
+        ]
+        return Sql("(" + " AND ".join(tests) + ")", "1.0")
 
     def text_query(self, field: str, term: Term) -> str | None:
         """tsquery text for a term on a text field, None if it has no tokens."""
