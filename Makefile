@@ -12,13 +12,18 @@ APT_GET = DEBIAN_FRONTEND=noninteractive $$sudo apt-get -q -o DPkg::Lock::Timeou
 APT_INSTALL = sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	$(APT_GET) update && $(APT_GET) install -y
 
-.PHONY: run test install system-deps browser-deps lint format clean
+.PHONY: run test bench install system-deps browser-deps lint format clean
 
 run: install
 	$(BIN)/python -m ckanext.cqgov.bootstrap run
 
 test: install browser-deps
 	$(BIN)/python -m ckanext.cqgov.bootstrap test $(PYTEST_ARGS)
+
+# Search benchmark (not part of `make test`): BENCH_ARGS="--datasets 20000" etc.
+BENCH_ARGS ?= --datasets 100000
+bench: install
+	$(BIN)/python benchmarks/search_bench.py $(BENCH_ARGS)
 
 install: $(STAMP)
 

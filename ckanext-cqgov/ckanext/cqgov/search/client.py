@@ -162,13 +162,13 @@ class PgSolrClient:
             f"""
             INSERT INTO {TABLE} (index_id, id, site_id, name, entity_type, state,
                 dataset_type, capacity, permission_labels, metadata_created,
-                metadata_modified, title_string, fields, stored, tsv)
+                metadata_modified, title_string, fields, stored, tsv, zh)
             VALUES (:index_id, :id, :site_id, :name, :entity_type, :state,
                 :dataset_type, :capacity, CAST(:permission_labels AS text[]),
                 CAST(:metadata_created AS timestamptz),
                 CAST(:metadata_modified AS timestamptz), :title_string,
                 CAST(:fields AS jsonb), CAST(:stored AS jsonb),
-                CAST(:tsv AS tsvector))
+                CAST(:tsv AS tsvector), CAST(:zh AS tsvector))
             ON CONFLICT (index_id) DO UPDATE SET
                 id = EXCLUDED.id, site_id = EXCLUDED.site_id, name = EXCLUDED.name,
                 entity_type = EXCLUDED.entity_type, state = EXCLUDED.state,
@@ -177,7 +177,7 @@ class PgSolrClient:
                 metadata_created = EXCLUDED.metadata_created,
                 metadata_modified = EXCLUDED.metadata_modified,
                 title_string = EXCLUDED.title_string, fields = EXCLUDED.fields,
-                stored = EXCLUDED.stored, tsv = EXCLUDED.tsv
+                stored = EXCLUDED.stored, tsv = EXCLUDED.tsv, zh = EXCLUDED.zh
             """
         )
         params = [
@@ -330,14 +330,18 @@ class PgSolrClient:
         order = []
         for i, key in enumerate(sort_keys):
             direction = "DESC" if key.descending else "ASC"
-            order.append(f"s{i} {direction} NULLS LAST")
+            column = "score" if key.expression == "score" else f"s{i}"
+            order.append(f"{column} {direction} NULLS LAST")
         order.append("index_id ASC")
         order_sql = ", ".join(order)
 
+        # the score is computed once, in m's score column
         sort_columns = "".join(
-            f", {f'({score_sql})' if k.expression == 'score' else k.expression} AS s{i}"
+            f", {k.expression} AS s{i}"
             for i, k in enumerate(sort_keys)
+            if k.expression != "score"
         )
+
         projection = self._projection(fl, binds)
         binds["rows"] = rows
         binds["start"] = start

@@ -9,6 +9,8 @@ Pure module: no CKAN imports. The row has
   single-valued ``extras_*`` for sorting;
 * ``stored``: what Solr would return for ``fl=*`` (schema ``stored="true"``
   fields, including ``data_dict`` / ``validated_data_dict``);
+* ``zh``: the Chinese search fields (:data:`.schema.SEGMENTED_FIELDS`) as
+  bare lexemes weighted A-D, a small vector read for every match;
 * ``tsv``: a tsvector literal with field-qualified lexemes for every text field
   (``title:foo``) and bare lexemes for the catch-all ``text`` field (copyField
   sources), weighted A title/name, B tags/groups/organization, C notes and
@@ -95,6 +97,7 @@ def build_row(
     fields: dict[str, list[str]] = {}
     stored: dict[str, Any] = {}
     vector = _Vector()
+    zh = _Vector()
     catch_all: list[tuple[str, list[str]]] = []
 
     urls = [v for key in schema.URL_SOURCES for v in _text_values(doc.get(key))]
@@ -112,7 +115,10 @@ def build_row(
             texts = _text_values(value)
             if not texts:
                 continue
-            if name != "text":
+            if name in schema.SEGMENTED_FIELDS:
+                weight, start = schema.SEGMENTED_FIELDS[name]
+                zh.add(analysis.index_values(texts, start_position=start), "", weight)
+            elif name != "text":
                 stemmed = definition.type == "text"
                 tokens = analysis.index_values(
                     texts, stemmed=stemmed, split_case=stemmed
@@ -153,4 +159,5 @@ def build_row(
     row["fields"] = fields
     row["stored"] = stored
     row["tsv"] = vector.literal()
+    row["zh"] = zh.literal()
     return row

@@ -315,11 +315,14 @@ _TRUE = Sql("TRUE")
 _FALSE = Sql("FALSE")
 
 
-def tsquery_literal(tokens: list[tuple[str, int]], prefix: str = "") -> str:
+def tsquery_literal(
+    tokens: list[tuple[str, int]], prefix: str = "", weight: str = ""
+) -> str:
     """A tsquery (phrase when positions differ) for analysed tokens."""
     by_pos: dict[int, list[str]] = {}
+    suffix = ":" + weight if weight else ""
     for term, pos in tokens:
-        by_pos.setdefault(pos, []).append(_lexeme(prefix + term))
+        by_pos.setdefault(pos, []).append(_lexeme(prefix + term) + suffix)
     parts = []
     last = None
     for pos in sorted(by_pos):
@@ -334,6 +337,11 @@ def tsquery_literal(tokens: list[tuple[str, int]], prefix: str = "") -> str:
 
 def _lexeme(term: str) -> str:
     return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def _vector_column(field: str) -> str:
+    """The tsvector column holding a text field's lexemes."""
+    return "d.zh" if field in schema.SEGMENTED_FIELDS else "d.tsv"
 
 
 def like_pattern(value: str) -> str:
@@ -486,6 +494,9 @@ class Compiler:
         if field in ARRAY_COLUMNS:
             return Sql(f"(cardinality(d.{field}) > 0)", "1.0")
         definition = schema.field(field)
+        if field in schema.SEGMENTED_FIELDS:
+            weight = schema.SEGMENTED_FIELDS[field][0].lower()
+            return Sql(f"(length(ts_filter(d.zh, '{{{weight}}}')) > 0)", "1.0")
         if definition.is_text:
             if field == "text":
                 return Sql("(length(d.tsv) > 0)", "1.0")
@@ -558,6 +569,9 @@ class Compiler:
         definition = schema.field(field)
         stemmed = definition.type == "text"
         prefix = "" if field == "text" else field + ":"
+        weight = ""
+        if field in schema.SEGMENTED_FIELDS:
+            prefix, weight = "", schema.SEGMENTED_FIELDS[field][0]
         if term.wildcard:
             stem_part = _WILDCARD_RE.split(term.text, maxsplit=1)[0]
             tokens = analysis.query_tokens(
@@ -566,8 +580,8 @@ class Compiler:
             if not tokens:
                 return None
             *head, (last, last_pos) = tokens
-            query = tsquery_literal(head, prefix) if head else ""
-            tail = _lexeme(prefix + last) + ":*"
+            query = tsquery_literal(head, prefix, weight) if head else ""
+            tail = _lexeme(prefix + last) + ":*" + weight
             if not head:
                 return tail
             gap = last_pos - max(p for _t, p in head)
@@ -575,9 +589,10 @@ class Compiler:
         tokens = analysis.query_tokens(term.text, stemmed=stemmed, split_case=stemmed)
         if not tokens:
             return None
+        suffix = ":" + weight if weight else ""
         if term.loose:
-            return " & ".join(_lexeme(prefix + t) for t, _p in tokens)
-        return tsquery_literal(tokens, prefix)
+            return " & ".join(_lexeme(prefix + t) + suffix for t, _p in tokens)
+        return tsquery_literal(tokens, prefix, weight)
 
     def _text_term(self, field: str, definition: schema.Field, term: Term) -> Sql:
         query = self.text_query(field, term)
@@ -585,34 +600,50 @@ class Compiler:
             # nothing searchable in the term (punctuation only): matches nothing
             return _FALSE
         bound = self.bind(query)
+        column = _vector_column(field)
         return Sql(
-            f"(d.tsv @@ CAST({bound} AS tsquery))",
-            f"ts_rank(d.tsv, CAST({bound} AS tsquery))",
+            f"({column} @@ CAST({bound} AS tsquery))",
+            f"ts_rank({column}, CAST({bound} AS tsquery))",
         )
 
     def _dismax_term(self, term: Term) -> Sql:
-        matches: list[Sql] = []
+        """A term over the ``qf`` fields: matches where any field matches; the
+        score is the best field's boost plus ``tie`` times the others' (a
+        field counts its boost when it matches: cheap, and enough to rank
+        title above description matches)."""
+        matches: list[tuple[str, float]] = []
+        text_queries: dict[str, list[str]] = {}
+        wheres: list[str] = []
         for field, boost in self.qf or []:
-            sql = self.compile(dataclasses.replace(term, field=field))
-            if sql.where == "FALSE":
-                continue
-            score = sql.score if sql.score != "0" else "1.0"
-            matches.append(
-                Sql(
-                    sql.where,
-                    f"(CASE WHEN {sql.where} THEN {score} ELSE 0 END) * {float(boost)}",
-                )
-            )
+            if schema.field(field).is_text and field not in NGRAM_SOURCES:
+                query = self.text_query(field, term)
+                if query is None:
+                    continue
+                column = _vector_column(field)
+                where = f"({column} @@ CAST({self.bind(query)} AS tsquery))"
+                text_queries.setdefault(column, []).append(query)
+            else:
+                where = self.compile(dataclasses.replace(term, field=field)).where
+                if where == "FALSE":
+                    continue
+                wheres.append(where)
+            matches.append((where, float(boost)))
         if not matches:
             return _FALSE
-        where = "(" + " OR ".join(m.where for m in matches) + ")"
-        if len(matches) == 1:
-            return Sql(where, matches[0].score)
-        best = "GREATEST(" + ", ".join(m.score for m in matches) + ")"
-        total = "(" + " + ".join(m.score for m in matches) + ")"
+        # one index probe per vector column for all its fields
+        for column, queries in text_queries.items():
+            combined = " | ".join(f"({q})" for q in queries)
+            wheres.insert(0, f"({column} @@ CAST({self.bind(combined)} AS tsquery))")
+        where = "(" + " OR ".join(wheres) + ")"
+        parts = [f"(CASE WHEN {w} THEN {b} ELSE 0 END)" for w, b in matches]
+        if len(parts) == 1:
+            return Sql(where, parts[0])
+        best = "GREATEST(" + ", ".join(parts) + ")"
         tie = float(self.tie)
-        score = f"({best} + {tie} * ({total} - {best}))" if tie else best
-        return Sql(where, score)
+        if not tie:
+            return Sql(where, best)
+        total = " + ".join(parts)
+        return Sql(where, f"({1 - tie} * {best} + {tie} * ({total}))")
 
     def _range(self, node: Range) -> Sql:
         field = node.field or self.df

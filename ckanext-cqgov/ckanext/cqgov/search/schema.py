@@ -167,6 +167,17 @@ def text_weight(name: str) -> str:
     return "D"
 
 
+# The Chinese search fields the cqgov plugin adds (segmented words separated
+# by spaces, see segmented.py): indexed in the compact ``zh`` column instead of
+# ``tsv``, each with its tsvector weight and first position (so that a phrase
+# never spans two fields).
+SEGMENTED_FIELDS = {
+    "extras_cqgov_title": ("A", 0),
+    "extras_cqgov_keywords": ("B", 2000),
+    "extras_cqgov_notes": ("C", 5000),
+    "extras_cqgov_resources": ("D", 10000),
+}
+
 # Dedicated columns of the index table (hot filters and sorts); every other
 # field lives in its JSON columns.
 STRING_COLUMNS = (

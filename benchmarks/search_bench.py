@@ -1,0 +1,634 @@
+"""Search benchmark: a catalog of realistic Chinese metadata, then
+``package_search`` timings in-process and over HTTP.
+
+Run with ``make bench`` (``BENCH_ARGS="--datasets 100000"`` by default), or::
+
+    .venv/bin/python benchmarks/search_bench.py --datasets 100000
+
+It uses its own database (the development database's name + ``_bench``) and
+keeps it between runs: a second run with the same ``--datasets`` reuses the
+catalog (``--rebuild-catalog`` starts over).
+
+The catalog: 36 organizations (municipal departments and district
+governments), ``--real`` datasets created through ``package_create`` (real
+database rows; these are re-indexed with CKAN's ``search-index rebuild`` code to
+measure its rate) and the rest indexed in bulk through CKAN's index path:
+``PackageSearchIndex.index_package`` (validation, the ``cqgov`` plugin's
+segmented fields, the backend's document builder) with writes batched 1,000
+at a time. 20 % of the datasets are private; five facet fields
+(organization, tags, res_format, share_type, update_cycle).
+
+Query shapes (anonymous unless said): keyword + 4 facets; keyword + fq;
+``*:*`` with 4 facets only; ``*:*`` sorted by ``metadata_modified``; deep
+paging (``start=5000``); keyword + 4 facets as a member of one organization
+(that organization's permission labels). For reference, the same keywords as
+a naive ``ILIKE`` scan over title and description of the same rows.
+
+The table (p50 / p95 / max in milliseconds per shape) is printed and written
+to ``benchmarks/results/search-<datasets>.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "benchmarks" / "results"
+
+DISTRICTS = [
+    "渝中区",
+    "万州区",
+    "涪陵区",
+    "大渡口区",
+    "江北区",
+    "沙坪坝区",
+    "九龙坡区",
+    "南岸区",
+    "北碚区",
+    "綦江区",
+    "大足区",
+    "渝北区",
+    "巴南区",
+    "黔江区",
+    "长寿区",
+    "江津区",
+    "合川区",
+    "永川区",
+    "南川区",
+    "璧山区",
+    "铜梁区",
+    "潼南区",
+    "荣昌区",
+    "开州区",
+    "梁平区",
+    "武隆区",
+    "城口县",
+    "丰都县",
+    "垫江县",
+    "忠县",
+    "云阳县",
+    "奉节县",
+    "巫山县",
+    "巫溪县",
+    "石柱土家族自治县",
+    "秀山土家族苗族自治县",
+    "酉阳土家族苗族自治县",
+    "彭水苗族土家族自治县",
+]
+DEPARTMENTS = [
+    "公安局",
+    "民政局",
+    "司法局",
+    "财政局",
+    "人力资源和社会保障局",
+    "规划和自然资源局",
+    "生态环境局",
+    "住房和城乡建设委员会",
+    "城市管理局",
+    "交通运输委员会",
+    "水利局",
+    "农业农村委员会",
+    "商务委员会",
+    "文化和旅游发展委员会",
+    "卫生健康委员会",
+    "应急管理局",
+    "市场监督管理局",
+    "统计局",
+    "医疗保障局",
+    "大数据发展局",
+    "教育委员会",
+    "林业局",
+    "体育局",
+    "退役军人事务局",
+    "税务局",
+]
+# topic, tags, typical data items
+TOPICS = [
+    ("公共停车场", ["停车", "交通"], ["停车场名称", "泊位数量", "收费标准"]),
+    ("医疗机构", ["卫生", "医疗"], ["机构名称", "机构等级", "床位数"]),
+    ("定点医院", ["医保", "医疗"], ["医院名称", "医院等级", "地址"]),
+    ("中小学校", ["教育"], ["学校名称", "办学类型", "在校生人数"]),
+    ("幼儿园", ["教育"], ["园所名称", "办园等级"]),
+    ("公交线路", ["交通", "公交"], ["线路名称", "首班时间", "末班时间"]),
+    ("轨道交通站点", ["交通"], ["站点名称", "所属线路"]),
+    ("空气质量监测", ["环境"], ["监测点位", "PM2.5浓度", "AQI"]),
+    ("水质监测断面", ["环境", "水务"], ["断面名称", "水质类别"]),
+    ("养老机构", ["民政", "养老"], ["机构名称", "床位数", "收费标准"]),
+    ("最低生活保障对象", ["民政", "低保"], ["保障人数", "保障金额"]),
+    ("企业登记信息", ["市场监管"], ["企业名称", "统一社会信用代码", "成立日期"]),
+    ("营业执照", ["市场监管"], ["主体名称", "登记机关"]),
+    ("食品经营许可", ["食品安全"], ["许可证编号", "经营者名称"]),
+    ("不动产登记", ["自然资源"], ["登记类型", "办结时限"]),
+    ("住房公积金缴存", ["住房", "公积金"], ["缴存人数", "缴存金额"]),
+    ("社会保险参保", ["社保"], ["参保人数", "险种"]),
+    ("城乡居民医疗保险", ["医保"], ["参保人数", "筹资标准"]),
+    ("充电设施", ["交通", "能源"], ["站点名称", "充电桩数量"]),
+    ("旅游景区", ["旅游"], ["景区名称", "景区等级"]),
+    ("道路交通事故", ["交通", "安全"], ["事故起数", "伤亡人数"]),
+    ("行政许可", ["政务服务"], ["许可事项", "办理时限"]),
+    ("行政处罚", ["执法"], ["处罚事由", "处罚结果"]),
+    ("常住人口", ["统计", "人口"], ["常住人口数", "城镇化率"]),
+    ("地区生产总值", ["统计", "经济"], ["GDP", "增速"]),
+    ("降雨量监测", ["气象", "水务"], ["站点", "降雨量"]),
+    ("林地资源", ["林业"], ["林地面积", "森林覆盖率"]),
+    ("体育场馆", ["体育"], ["场馆名称", "开放时间"]),
+    ("政务服务事项", ["政务服务", "渝快办"], ["事项名称", "承诺时限"]),
+    ("农产品价格", ["农业"], ["品种", "价格"]),
+]
+SUFFIXES = ["信息", "名录", "统计", "数据", "年报", "月报", "明细", "分布", "目录"]
+FORMATS = ["CSV", "XLSX", "JSON", "API", "PDF"]
+SHARE = ["unconditional", "conditional", "not_shared"]
+CYCLES = ["real_time", "daily", "weekly", "monthly", "quarterly", "yearly"]
+KEYWORDS = [
+    "停车场",
+    "医院",
+    "渝中区 停车场",
+    "空气质量",
+    "营业执照",
+    "公交",
+    "养老机构",
+    "社保",
+    "学校",
+    "PM2.5 监测",
+    "醫療機構",
+    "不动产登记",
+    "充电桩",
+    "江北区 幼儿园",
+    "旅游景区",
+    "公积金",
+]
+FACETS = ["organization", "tags", "res_format", "share_type"]
+
+
+# ---------------------------------------------------------------- set-up
+
+
+def _env() -> dict[str, str]:
+    from ckanext.cqgov.bootstrap.__main__ import dev_urls
+    from ckanext.cqgov.bootstrap.database import (
+        database_name,
+        ensure_database,
+        with_database,
+    )
+    from ckanext.cqgov.bootstrap.services import ensure_postgres, ensure_redis
+
+    db_url, redis_url = dev_urls()
+    bench_url = with_database(db_url, database_name(db_url) + "_bench")
+    ensure_postgres(bench_url)
+    ensure_redis(redis_url)
+    ensure_database(bench_url)
+    return dict(os.environ, CKAN_SQLALCHEMY_URL=bench_url, CKAN_REDIS_URL=redis_url)
+
+
+def _ini() -> Path:
+    from ckanext.cqgov.bootstrap.localconfig import write_local_ini
+
+    return write_local_ini(
+        ROOT / ".local" / "bench.ini",
+        ROOT / "config" / "development.ini",
+        {"ckan.site_url": "http://127.0.0.1:5099", "ckan.tracking_enabled": "false"},
+    )
+
+
+def _load_ckan(ini: Path):
+    from ckan.cli import load_config
+    from ckan.config.middleware import make_app
+
+    app = make_app(load_config(str(ini)))
+    return app._wsgi_app.test_request_context()
+
+
+# ---------------------------------------------------------------- catalog
+
+
+def _org_titles() -> list[tuple[str, str]]:
+    orgs = [(f"cq-dept-{i:02d}", "重庆市" + d) for i, d in enumerate(DEPARTMENTS)]
+    orgs += [(f"cq-district-{i:02d}", d + "人民政府") for i, d in enumerate(DISTRICTS)]
+    return orgs[:36]
+
+
+def _dataset(rng: random.Random, i: int, org: dict, now: dt.datetime) -> dict:
+    topic, tags, items = rng.choice(TOPICS)
+    district = rng.choice(DISTRICTS)
+    year = rng.randint(2015, 2025)
+    title = f"{district}{topic}{rng.choice(SUFFIXES)}"
+    if rng.random() < 0.3:
+        title = f"{year}年{title}"
+    notes = (
+        f"{org['title']}发布的{district}{topic}数据，包括"
+        + "、".join(items)
+        + f"等信息项，按{rng.choice(['月', '季度', '年'])}更新。"
+    )
+    modified = now - dt.timedelta(minutes=rng.randint(0, 60 * 24 * 365 * 3))
+    fmt = rng.sample(FORMATS, rng.randint(1, 2))
+    return {
+        "id": str(uuid.UUID(int=rng.getrandbits(128))),
+        "name": f"bench-{i:06d}",
+        "title": title,
+        "notes": notes,
+        "type": "dataset",
+        "state": "active",
+        "private": rng.random() < 0.2,
+        "owner_org": org["id"],
+        "organization": org,
+        "tags": [
+            {"name": t, "display_name": t, "state": "active"}
+            for t in dict.fromkeys([*tags, rng.choice(["开放数据", "共享", district])])
+        ],
+        "resources": [
+            {
+                "id": str(uuid.UUID(int=rng.getrandbits(128))),
+                "name": f"{topic}{f}",
+                "description": f"{district}{topic}（{f}格式）",
+                "format": f,
+                "url": f"http://data.example.gov.cn/{i}/{n}.{f.lower()}",
+                "audience": "open",
+            }
+            for n, f in enumerate(fmt)
+        ],
+        "num_resources": len(fmt),
+        "num_tags": len(tags),
+        "resource_category": rng.choice(["basic", "thematic", "departmental"]),
+        "share_type": rng.choice(SHARE),
+        "open_type": rng.choice(["proactive", "on_application", "not_open"]),
+        "update_cycle": rng.choice(CYCLES),
+        "data_items": [{"name": n, "data_type": "C"} for n in items],
+        "metadata_created": modified.isoformat(),
+        "metadata_modified": modified.isoformat(),
+        "license_id": "cc-by",
+        "groups": [],
+        "extras": [],
+    }
+
+
+class _Collector:
+    """Stands in for the engine connection during bulk indexing: keeps the
+    documents ``index_package`` builds and writes them 1,000 at a time."""
+
+    def __init__(self, labels_by_id: dict[str, list[str]]):
+        from ckanext.cqgov.search.client import PgSolrClient
+
+        self.client = PgSolrClient()
+        self.pending: list[dict] = []
+        self.labels_by_id = labels_by_id
+
+    def add(self, docs, commit=None, **_):
+        for doc in docs:
+            # index_package looks the labels up on the database row, which
+            # bulk-built datasets do not have; CKAN's default labels:
+            doc["permission_labels"] = self.labels_by_id[doc["id"]]
+            self.pending.append(doc)
+        if len(self.pending) >= 1000:
+            self.flush()
+
+    def flush(self):
+        if self.pending:
+            self.client.add(self.pending)
+            self.pending = []
+
+
+def build_catalog(total: int, real: int, seed: int) -> dict:
+    import ckan.lib.search as search
+    import ckan.lib.search.index as search_index
+    from ckan import model
+    from ckan.logic import get_action
+
+    from ckanext.cqgov.search import chinese
+
+    chinese.warm_up()
+    rng = random.Random(seed)
+    admin = _user("bench-admin", sysadmin=True)
+    member = _user("bench-member")
+    context = lambda: {"user": admin, "ignore_auth": True}  # noqa: E731
+    search.clear_all()
+    orgs = []
+    for name, title in _org_titles():
+        existing = model.Group.get(name)
+        if existing is None:
+            orgs.append(
+                get_action("organization_create")(
+                    context(), {"name": name, "title": title}
+                )
+            )
+        else:
+            orgs.append(get_action("organization_show")(context(), {"id": name}))
+    get_action("organization_member_create")(
+        context(), {"id": orgs[0]["id"], "username": member, "role": "member"}
+    )
+    for pkg in model.Session.query(model.Package).filter(
+        model.Package.name.like("bench-%")
+    ):
+        pkg.purge()
+    model.repo.commit_and_remove()
+
+    now = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
+    print(f"creating {real} datasets through package_create …", flush=True)
+    started = time.perf_counter()
+    for i in range(real):
+        data = _dataset(rng, i, rng.choice(orgs), now)
+        for key in ("id", "organization", "metadata_created", "metadata_modified"):
+            data.pop(key)
+        data.pop("data_items")
+        get_action("package_create")(context(), data)
+    created = time.perf_counter() - started
+
+    print("re-indexing them with search-index rebuild …", flush=True)
+    ids = [
+        row.id
+        for row in model.Session.query(model.Package.id).filter(
+            model.Package.name.like("bench-%")
+        )
+    ]
+    started = time.perf_counter()
+    search.rebuild(package_ids=ids, defer_commit=True, quiet=True)
+    rebuild_seconds = time.perf_counter() - started
+
+    bulk = total - real
+    print(f"indexing {bulk} datasets in bulk through index_package …", flush=True)
+    labels: dict[str, list[str]] = {}
+    collector = _Collector(labels)
+    index = search_index.PackageSearchIndex()
+    started = time.perf_counter()
+    with _patched(search_index, "make_connection", lambda *a, **k: collector):
+        for i in range(real, total):
+            data = _dataset(rng, i, rng.choice(orgs), now)
+            labels[data["id"]] = (
+                [f"member-{data['owner_org']}"] if data["private"] else ["public"]
+            )
+            index.index_package(data, defer_commit=True)
+            if (i - real) % 10000 == 9999:
+                print(f"  {i - real + 1} …", flush=True)
+        collector.flush()
+    bulk_seconds = time.perf_counter() - started
+    _analyze()
+    return {
+        "datasets": total,
+        "real": real,
+        "create_per_s": real / created if created else 0,
+        "rebuild_per_s": real / rebuild_seconds if rebuild_seconds else 0,
+        "bulk_per_s": bulk / bulk_seconds if bulk_seconds else 0,
+        "organizations": len(orgs),
+    }
+
+
+@contextlib.contextmanager
+def _patched(module, name, value):
+    original = getattr(module, name)
+    setattr(module, name, value)
+    try:
+        yield
+    finally:
+        setattr(module, name, original)
+
+
+def _user(name: str, sysadmin: bool = False) -> str:
+    from ckan import model
+
+    user = model.User.get(name)
+    if user is None:
+        user = model.User(
+            name=name, email=f"{name}@example.gov.cn", password=uuid.uuid4().hex
+        )
+        model.Session.add(user)
+    user.sysadmin = sysadmin
+    model.repo.commit_and_remove()
+    return name
+
+
+def _analyze() -> None:
+    from ckan import model
+
+    with model.meta.engine.begin() as conn:
+        conn.exec_driver_sql("ANALYZE cqgov_search_doc")
+
+
+def _count() -> int:
+    from ckan import model
+
+    with model.meta.engine.connect() as conn:
+        return conn.exec_driver_sql("SELECT count(*) FROM cqgov_search_doc").scalar()
+
+
+# ---------------------------------------------------------------- queries
+
+
+def shapes(
+    rng: random.Random, member_org: str
+) -> list[tuple[str, str | None, callable]]:
+    """(label, user, parameters factory) per query shape."""
+    facet = {"facet.field": json.dumps(FACETS), "rows": 20}
+    return [
+        ("keyword + 4 facets", None, lambda: {"q": rng.choice(KEYWORDS), **facet}),
+        (
+            "keyword + fq",
+            None,
+            lambda: {
+                "q": rng.choice(KEYWORDS),
+                "fq": f"share_type:{rng.choice(SHARE)}",
+                "rows": 20,
+            },
+        ),
+        ("*:* + 4 facets only", None, lambda: {"q": "*:*", **facet, "rows": 0}),
+        (
+            "sort metadata_modified",
+            None,
+            lambda: {"q": "*:*", "sort": "metadata_modified desc", "rows": 20},
+        ),
+        ("start=5000", None, lambda: {"q": "*:*", "start": 5000, "rows": 20}),
+        (
+            "member of 1 org: keyword + 4 facets",
+            "bench-member",
+            lambda: {"q": rng.choice(KEYWORDS), **facet, "include_private": True},
+        ),
+    ]
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95, ordered[-1]
+
+
+def run_in_process(iterations: int, seed: int) -> dict[str, tuple]:
+    from ckan.logic import get_action
+
+    rng = random.Random(seed)
+    out = {}
+    for label, user, params in shapes(rng, "cq-dept-00"):
+        samples = []
+        for i in range(iterations + 3):
+            context = {"user": user or ""}
+            started = time.perf_counter()
+            result = get_action("package_search")(context, params())
+            elapsed = (time.perf_counter() - started) * 1000
+            if i >= 3:  # warm-up
+                samples.append(elapsed)
+            assert result["count"] >= 0
+        out[label] = _percentiles(samples)
+    return out
+
+
+def run_ilike(iterations: int, seed: int) -> tuple:
+    """The naive reference: keyword as substring of title or description,
+    public rows, newest first, with the match count."""
+    from ckan import model
+
+    rng = random.Random(seed)
+    samples = []
+    sql = """
+        SELECT stored ->> 'name', count(*) OVER ()
+        FROM cqgov_search_doc
+        WHERE capacity = 'public' AND state = 'active'
+          AND (stored ->> 'title' ILIKE %(p)s OR stored ->> 'notes' ILIKE %(p)s)
+        ORDER BY metadata_modified DESC LIMIT 20
+    """
+    with model.meta.engine.connect() as conn:
+        for i in range(iterations + 3):
+            keyword = rng.choice(KEYWORDS).split()[0]
+            started = time.perf_counter()
+            conn.exec_driver_sql(sql, {"p": f"%{keyword}%"}).fetchall()
+            elapsed = (time.perf_counter() - started) * 1000
+            if i >= 3:
+                samples.append(elapsed)
+    return _percentiles(samples)
+
+
+def run_http(ini: Path, env: dict, iterations: int, seed: int) -> dict[str, tuple]:
+    import requests
+    from ckan.logic import get_action
+
+    token = get_action("api_token_create")(
+        {"user": "bench-member", "ignore_auth": True},
+        {"user": "bench-member", "name": "bench"},
+    )["token"]
+    port = 5099
+    server = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "ckan"),
+            "-c",
+            str(ini),
+            "run",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            str(port),
+            "-r",
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}/api/3/action/package_search"
+    try:
+        for _ in range(120):
+            with contextlib.suppress(requests.RequestException):
+                if requests.get(base, params={"rows": 0}, timeout=5).ok:
+                    break
+            time.sleep(1)
+        rng = random.Random(seed)
+        out = {}
+        session = requests.Session()
+        for label, user, params in shapes(rng, "cq-dept-00"):
+            headers = {"Authorization": token} if user else {}
+            samples = []
+            for i in range(iterations + 3):
+                started = time.perf_counter()
+                response = session.get(base, params=params(), headers=headers)
+                elapsed = (time.perf_counter() - started) * 1000
+                response.raise_for_status()
+                if i >= 3:
+                    samples.append(elapsed)
+            out[label] = _percentiles(samples)
+        return out
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+# ---------------------------------------------------------------- report
+
+
+def report(info: dict, inproc: dict, http: dict | None, ilike: tuple) -> str:
+    lines = [
+        f"# Search benchmark: {info['datasets']:,} datasets",
+        "",
+        f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+        f"CPUs: {os.cpu_count()}, iterations per shape: {info['iterations']}",
+        f"- organizations: {info.get('organizations', '?')}; datasets through "
+        f"package_create: {info.get('real', '?')}",
+    ]
+    if "rebuild_per_s" in info:
+        lines += [
+            f"- search-index rebuild: {info['rebuild_per_s']:.0f} datasets/s; "
+            f"bulk index_package: {info['bulk_per_s']:.0f} datasets/s; "
+            f"package_create: {info['create_per_s']:.0f} datasets/s",
+        ]
+    lines += [
+        "",
+        "| query shape | in-process p50 | p95 | max | HTTP p50 | p95 | max |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, (p50, p95, top) in inproc.items():
+        h = http.get(label) if http else None
+        hp = " | ".join(f"{v:.1f}" for v in h) if h else "– | – | –"
+        lines.append(f"| {label} | {p50:.1f} | {p95:.1f} | {top:.1f} | {hp} |")
+    kw = inproc["keyword + 4 facets"][0]
+    lines += [
+        f"| naive ILIKE scan (reference) | {ilike[0]:.1f} | {ilike[1]:.1f} | "
+        f"{ilike[2]:.1f} | | | |",
+        "",
+        f"Milliseconds. Naive ILIKE p50 / keyword + 4 facets p50 = "
+        f"{ilike[0] / kw:.1f}x.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--datasets", type=int, default=100_000)
+    parser.add_argument("--real", type=int, default=1000)
+    parser.add_argument("--iterations", type=int, default=50)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--no-http", action="store_true")
+    parser.add_argument("--rebuild-catalog", action="store_true")
+    args = parser.parse_args(argv)
+
+    env = _env()
+    os.environ.update(env)
+    ini = _ini()
+    from ckanext.cqgov.bootstrap import portal
+
+    portal.migrate(ini, env)
+    with _load_ckan(ini):
+        info: dict = {"datasets": args.datasets, "iterations": args.iterations}
+        if args.rebuild_catalog or _count() != args.datasets:
+            info.update(build_catalog(args.datasets, args.real, args.seed))
+        else:
+            print("reusing the catalog already indexed", flush=True)
+        print("measuring …", flush=True)
+        inproc = run_in_process(args.iterations, args.seed)
+        ilike = run_ilike(args.iterations, args.seed)
+        http = None if args.no_http else run_http(ini, env, args.iterations, args.seed)
+    text = report(info, inproc, http, ilike)
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    out = RESULTS / f"search-{args.datasets}.md"
+    out.write_text(text, encoding="utf-8")
+    print(f"written to {out.relative_to(ROOT)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
