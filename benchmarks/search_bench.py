@@ -298,7 +298,7 @@ class _Collector:
             self.pending = []
 
 
-def build_catalog(total: int, real: int, seed: int) -> dict:
+def build_catalog(total: int, real: int, unique: int, seed: int) -> dict:
     import ckan.lib.search as search
     import ckan.lib.search.index as search_index
     from ckan import model
@@ -369,8 +369,12 @@ def build_catalog(total: int, real: int, seed: int) -> dict:
             index.index_package(data, defer_commit=True)
             if (i - real) % 10000 == 9999:
                 print(f"  {i - real + 1} …", flush=True)
+            if i + 1 >= real + unique:
+                break
         collector.flush()
     bulk_seconds = time.perf_counter() - started
+    bulk = min(bulk, unique)
+    copies = _replicate(total)
     _analyze()
     return {
         "datasets": total,
@@ -379,7 +383,42 @@ def build_catalog(total: int, real: int, seed: int) -> dict:
         "rebuild_per_s": real / rebuild_seconds if rebuild_seconds else 0,
         "bulk_per_s": bulk / bulk_seconds if bulk_seconds else 0,
         "organizations": len(orgs),
+        "unique": real + bulk,
+        "copies": copies,
     }
+
+
+def _replicate(total: int) -> int:
+    """Fill the index up to ``total`` rows with copies of the documents built
+    through the index path (new ids and names, modification times spread):
+    the same tokens, organizations, labels and facet values, at scale."""
+    from ckan import model
+
+    with model.meta.engine.begin() as conn:
+        have = conn.exec_driver_sql("SELECT count(*) FROM cqgov_search_doc").scalar()
+        made = 0
+        round_ = 1
+        while have + made < total:
+            batch = min(have, total - have - made)
+            conn.exec_driver_sql(
+                f"""
+                INSERT INTO cqgov_search_doc (index_id, id, site_id, name,
+                    entity_type, state, dataset_type, capacity, permission_labels,
+                    metadata_created, metadata_modified, title_string, fields,
+                    stored, tsv, zh)
+                SELECT md5(index_id || '-{round_}'), md5(id || '-{round_}'), site_id,
+                    name || '-{round_}', entity_type, state, dataset_type, capacity,
+                    permission_labels, metadata_created,
+                    metadata_modified - interval '{round_} hours', title_string,
+                    fields, stored, tsv, zh
+                FROM cqgov_search_doc WHERE name NOT LIKE %(copy)s
+                ORDER BY index_id LIMIT {batch}
+                """,
+                {"copy": "%-%-%"},
+            )
+            made += batch
+            round_ += 1
+    return made
 
 
 @contextlib.contextmanager
@@ -566,7 +605,9 @@ def report(info: dict, inproc: dict, http: dict | None, ilike: tuple) -> str:
         f"- date: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC, "
         f"CPUs: {os.cpu_count()}, iterations per shape: {info['iterations']}",
         f"- organizations: {info.get('organizations', '?')}; datasets through "
-        f"package_create: {info.get('real', '?')}",
+        f"package_create: {info.get('real', '?')}; built one by one through "
+        f"index_package: {info.get('unique', '?')}; copies of those with new ids: "
+        f"{info.get('copies', '?')}",
     ]
     if "rebuild_per_s" in info:
         lines += [
@@ -599,6 +640,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--datasets", type=int, default=100_000)
     parser.add_argument("--real", type=int, default=1000)
+    parser.add_argument(
+        "--unique",
+        type=int,
+        default=20_000,
+        help="datasets indexed one by one through index_package; the rest of "
+        "--datasets are copies of them with new ids (indexing speed is reported "
+        "separately)",
+    )
     parser.add_argument("--iterations", type=int, default=50)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--no-http", action="store_true")
@@ -614,7 +663,7 @@ def main(argv: list[str] | None = None) -> int:
     with _load_ckan(ini):
         info: dict = {"datasets": args.datasets, "iterations": args.iterations}
         if args.rebuild_catalog or _count() != args.datasets:
-            info.update(build_catalog(args.datasets, args.real, args.seed))
+            info.update(build_catalog(args.datasets, args.real, args.unique, args.seed))
         else:
             print("reusing the catalog already indexed", flush=True)
         print("measuring …", flush=True)

@@ -58,6 +58,7 @@ class _State:
         self.cache_dir: str | None = None
         self.tokenizer = None
         self.converter = None
+        self.traditional: frozenset[str] | None = None
         self.synonyms: dict[str, list[str]] | None = None
 
 
@@ -99,10 +100,28 @@ def _converter():
     return _state.converter
 
 
+def _traditional_chars() -> frozenset[str]:
+    # characters OpenCC's t2s changes: text without any is already simplified
+    # (the converter is pure Python and slow, most catalog text skips it)
+    chars = _state.traditional
+    if chars is None:
+        import opencc
+
+        path = Path(opencc.__file__).parent / "dictionary" / "TSCharacters.txt"
+        found = set()
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                source, _, targets = line.rstrip("\n").partition("\t")
+                if source and targets.split(" ")[0] != source:
+                    found.add(source)
+        chars = _state.traditional = frozenset(found)
+    return chars
+
+
 def normalize(text: str) -> str:
     """Width/compatibility fold, traditional → simplified, lowercase."""
     text = unicodedata.normalize("NFKC", text or "")
-    if not text.isascii():
+    if not text.isascii() and not _traditional_chars().isdisjoint(text):
         text = _converter().convert(text)
     return text.lower()
 

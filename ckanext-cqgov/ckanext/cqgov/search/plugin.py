@@ -94,6 +94,27 @@ def uninstall() -> None:
         del _originals[(module, name)]
 
 
+def create_index_table() -> None:
+    """Create the index table by this plugin's migrations (as ``ckan db
+    upgrade -p cqgov_pgsearch`` does), e.g. after a test reset dropped it."""
+    import os
+
+    from ckan import model
+
+    ini = os.path.join(
+        os.path.dirname(os.path.dirname(__file__)),
+        "migration",
+        "cqgov_pgsearch",
+        "alembic.ini",
+    )
+    original = model.repo._alembic_ini
+    model.repo._alembic_ini = ini
+    try:
+        model.repo.upgrade_db()
+    finally:
+        model.repo._alembic_ini = original
+
+
 def installed() -> bool:
     return search_common.make_connection is make_connection
 
