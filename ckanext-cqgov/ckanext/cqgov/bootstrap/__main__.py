@@ -81,7 +81,48 @@ def cmd_test(args: argparse.Namespace) -> int:
         return lint.returncode
     pytest = [str(bin_dir / "pytest"), f"--ckan-ini={ini}", *args.pytest_args]
     log(" ".join(pytest[:1] + pytest[1:]))
-    return subprocess.run(pytest, cwd=ROOT, env=env).returncode
+    status = subprocess.run(pytest, cwd=ROOT, env=env).returncode
+    if status or args.pytest_args:
+        return status
+    return run_ckan_search_compat(bin_dir, env)
+
+
+# CKAN's own search tests, run against the PostgreSQL search backend (CKAN core
+# plus cqgov_pgsearch); exclusions with reasons: tests/ckan_compat/exclusions.txt
+CKAN_SEARCH_TESTS = [
+    "ckan.tests.lib.search",
+    "ckan.tests.logic.action.test_get",
+]
+CKAN_SEARCH_TEST_FILTER = (
+    "PackageSearch or test_common or test_index or test_query or test_search"
+)
+
+
+def run_ckan_search_compat(bin_dir: Path, env: dict[str, str]) -> int:
+    ini = ROOT / "config" / "test-core.ini"
+    pytest = [
+        str(bin_dir / "pytest"),
+        f"--ckan-ini={ini}",
+        "-p",
+        "pgsearch_compat",
+        "-q",
+        "-k",
+        CKAN_SEARCH_TEST_FILTER,
+        "--pyargs",
+        *CKAN_SEARCH_TESTS,
+    ]
+    # its own database: CKAN core tables only
+    test_db = env["CKAN_SQLALCHEMY_URL"]
+    db_url = with_database(test_db, database_name(test_db) + "_core")
+    ensure_database(db_url)
+    compat_env = dict(
+        env,
+        CKAN_SQLALCHEMY_URL=db_url,
+        PYTHONPATH=str(ROOT / "tests" / "ckan_compat"),
+    )
+    portal.migrate(ini, compat_env)
+    log("CKAN's search tests on the PostgreSQL backend: " + " ".join(pytest[1:]))
+    return subprocess.run(pytest, cwd=ROOT, env=compat_env).returncode
 
 
 def main(argv: list[str] | None = None) -> int:

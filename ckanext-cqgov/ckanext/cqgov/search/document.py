@@ -51,6 +51,25 @@ def as_string(value: Any) -> str:
     return str(value)
 
 
+def solr_date(value: Any) -> Any:
+    """A date as Solr stores and returns it: UTC, ``Z``, milliseconds only
+    when not zero (``2014-06-10T08:24:12.782Z``); other values unchanged."""
+    if isinstance(value, dt.datetime):
+        moment = value
+    elif isinstance(value, str):
+        try:
+            moment = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return value
+    else:
+        return value
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+    text = moment.strftime("%Y-%m-%dT%H:%M:%S")
+    millis = moment.microsecond // 1000
+    return f"{text}.{millis:03d}Z" if millis else text + "Z"
+
+
 class _Vector:
     def __init__(self) -> None:
         self.lexemes: dict[str, dict[int, str]] = {}
@@ -108,7 +127,7 @@ def build_row(
     for name, value in doc.items():
         definition = schema.field(name)
         if definition.stored and value is not None:
-            stored[name] = value
+            stored[name] = solr_date(value) if definition.type == "date" else value
         if definition.type == "stored_only":
             continue
         if definition.is_text:
