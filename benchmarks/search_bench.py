@@ -43,49 +43,11 @@ import time
 import uuid
 from pathlib import Path
 
+from ckanext.cqgov.search import chinese
+
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results"
 
-DISTRICTS = [
-    "渝中区",
-    "万州区",
-    "涪陵区",
-    "大渡口区",
-    "江北区",
-    "沙坪坝区",
-    "九龙坡区",
-    "南岸区",
-    "北碚区",
-    "綦江区",
-    "大足区",
-    "渝北区",
-    "巴南区",
-    "黔江区",
-    "长寿区",
-    "江津区",
-    "合川区",
-    "永川区",
-    "南川区",
-    "璧山区",
-    "铜梁区",
-    "潼南区",
-    "荣昌区",
-    "开州区",
-    "梁平区",
-    "武隆区",
-    "城口县",
-    "丰都县",
-    "垫江县",
-    "忠县",
-    "云阳县",
-    "奉节县",
-    "巫山县",
-    "巫溪县",
-    "石柱土家族自治县",
-    "秀山土家族苗族自治县",
-    "酉阳土家族苗族自治县",
-    "彭水苗族土家族自治县",
-]
 DEPARTMENTS = [
     "公安局",
     "民政局",
@@ -214,13 +176,16 @@ def _load_ckan(ini: Path):
 
 def _org_titles() -> list[tuple[str, str]]:
     orgs = [(f"cq-dept-{i:02d}", "重庆市" + d) for i, d in enumerate(DEPARTMENTS)]
-    orgs += [(f"cq-district-{i:02d}", d + "人民政府") for i, d in enumerate(DISTRICTS)]
+    orgs += [
+        (f"cq-district-{i:02d}", d + "人民政府")
+        for i, d in enumerate(chinese.CHONGQING_DISTRICTS)
+    ]
     return orgs[:36]
 
 
 def _dataset(rng: random.Random, i: int, org: dict, now: dt.datetime) -> dict:
     topic, tags, items = rng.choice(TOPICS)
-    district = rng.choice(DISTRICTS)
+    district = rng.choice(chinese.CHONGQING_DISTRICTS)
     year = rng.randint(2015, 2025)
     title = f"{district}{topic}{rng.choice(SUFFIXES)}"
     if rng.random() < 0.3:
