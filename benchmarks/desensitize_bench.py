@@ -1,0 +1,188 @@
+"""Desensitization benchmark: synthetic CSV → detect + mask + write.
+
+Usage (from the repository root, after `make install`):
+
+    .venv/bin/python benchmarks/desensitize_bench.py            # 200 MiB and 1 GiB
+    .venv/bin/python benchmarks/desensitize_bench.py --sizes 200 --presidio
+
+Generates the synthetic files in a temporary directory (deleted afterwards),
+runs the engine in a child process per file (so peak RSS is that run's) and
+prints MiB/s, rows/s and peak RSS. With --presidio (needs
+`pip install -r benchmarks/requirements-presidio.txt`) it also times
+Microsoft Presidio's pattern recognizers on a slice and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+MIB = 1024 * 1024
+# The columns holding identifiers are declared "none" so the text detectors
+# (with check-digit validation) scan them, instead of masking by header.
+SCANNED = ["身份证号", "联系电话", "电子邮箱", "统一社会信用代码", "银行卡号", "备注"]
+
+
+def generate(path: str, size_mib: int, seed: int = 7) -> int:
+    from ckanext.cqgov.desensitize import synthetic
+
+    rng = random.Random(seed)
+    target = size_mib * MIB
+    rows = 0
+    # A pool of generated rows is reused with fresh row numbers: generating
+    # every row in Python would dominate the benchmark's wall time.
+    pool = [synthetic.benchmark_row(rng, 0)[1:] for _ in range(50_000)]
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(synthetic.BENCHMARK_HEADER)
+        while fh.tell() < target:
+            for _ in range(10_000):
+                writer.writerow([str(rows), *pool[rows % len(pool)]])
+                rows += 1
+    return rows
+
+
+def run_engine(path: str, out_dir: str, formats: str) -> dict:
+    from ckanext.cqgov.desensitize import engine
+
+    options = engine.Options(
+        declared=dict.fromkeys(SCANNED, "none"), formats=tuple(formats.split(","))
+    )
+    started = time.perf_counter()
+    result = engine.run(path, "csv", out_dir, "out", options)
+    seconds = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "seconds": seconds,
+        "rows": result.report["rows"],
+        "bytes": result.report["bytes"],
+        "peak_rss_mib": peak_kib / 1024,
+        "residual_total": result.report["residual_total"],
+        "findings": {c["name"]: c["findings"] for c in result.report["columns"]},
+    }
+
+
+def run_presidio(path: str, rows: int) -> dict:
+    """Presidio's PatternRecognizer classes (no NLP engine, no model) on the
+    first ``rows`` rows, each cell analysed as a text."""
+    from presidio_analyzer import Pattern, PatternRecognizer
+    from presidio_analyzer.predefined_recognizers import (
+        CreditCardRecognizer,
+        EmailRecognizer,
+        IpRecognizer,
+    )
+
+    recognizers = [
+        EmailRecognizer(),
+        CreditCardRecognizer(),
+        IpRecognizer(),
+        PatternRecognizer(
+            supported_entity="CN_RESIDENT_ID",
+            patterns=[Pattern("cn_ric", r"(?<!\d)\d{17}[\dXx](?!\d)", 0.6)],
+        ),
+        PatternRecognizer(
+            supported_entity="CN_MOBILE",
+            patterns=[Pattern("cn_mobile", r"(?<!\d)1[3-9]\d{9}(?!\d)", 0.6)],
+        ),
+    ]
+    with open(path, encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        next(reader)
+        head = (row for _, row in zip(range(rows), reader, strict=False))
+        cells = [cell for row in head for cell in row]
+    size = sum(len(c.encode()) for c in cells)
+    started = time.perf_counter()
+    found = 0
+    for text in cells:
+        for recognizer in recognizers:
+            found += len(
+                recognizer.analyze(
+                    text, recognizer.supported_entities, nlp_artifacts=None
+                )
+            )
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "bytes": size, "seconds": seconds, "findings": found}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="200,1024", help="MiB, comma-separated")
+    parser.add_argument("--formats", default="csv,json", help="outputs to write")
+    parser.add_argument("--presidio", action="store_true")
+    parser.add_argument("--presidio-rows", type=int, default=20_000)
+    parser.add_argument("--child", nargs=3, metavar=("PATH", "OUT", "FORMATS"))
+    parser.add_argument("--child-presidio", nargs=2, metavar=("PATH", "ROWS"))
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_engine(*args.child)))
+        return
+    if args.child_presidio:
+        print(
+            json.dumps(
+                run_presidio(args.child_presidio[0], int(args.child_presidio[1]))
+            )
+        )
+        return
+    workdir = tempfile.mkdtemp(prefix="cqgov-bench-")
+    try:
+        for size in (int(s) for s in args.sizes.split(",")):
+            path = os.path.join(workdir, f"synthetic-{size}.csv")
+            t0 = time.perf_counter()
+            rows = generate(path, size)
+            print(
+                f"generated {size} MiB, {rows} rows in {time.perf_counter() - t0:.1f}s"
+            )
+            out_dir = os.path.join(workdir, f"out-{size}")
+            os.makedirs(out_dir)
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", path, out_dir, args.formats],
+                check=True,
+                capture_output=True,
+                text=True,
+            )
+            res = json.loads(proc.stdout.strip().splitlines()[-1])
+            mib = res["bytes"] / MIB
+            print(
+                f"cqgov {size} MiB: {res['seconds']:.2f}s, "
+                f"{mib / res['seconds']:.1f} MiB/s, "
+                f"{res['rows'] / res['seconds']:,.0f} rows/s, peak RSS "
+                f"{res['peak_rss_mib']:.0f} MiB, residual {res['residual_total']}"
+            )
+            if args.presidio and size == min(int(s) for s in args.sizes.split(",")):
+                proc = subprocess.run(
+                    [
+                        sys.executable,
+                        __file__,
+                        "--child-presidio",
+                        path,
+                        str(args.presidio_rows),
+                    ],
+                    check=True,
+                    capture_output=True,
+                    text=True,
+                )
+                pres = json.loads(proc.stdout.strip().splitlines()[-1])
+                pmibs = pres["bytes"] / MIB / pres["seconds"]
+                print(
+                    f"presidio (pattern recognizers, {pres['rows']} rows, "
+                    "detect only): "
+                    f"{pmibs:.2f} MiB/s, {pres['rows'] / pres['seconds']:,.0f} rows/s; "
+                    f"cqgov/presidio = {mib / res['seconds'] / pmibs:.0f}x"
+                )
+            os.unlink(path)
+            shutil.rmtree(out_dir)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

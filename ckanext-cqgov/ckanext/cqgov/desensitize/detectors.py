@@ -1,0 +1,624 @@
+"""Bulk detection of personal identifiers in text columns.
+
+One regular expression extracts *candidate tokens* from every cell of a column
+at once (polars, Rust regex). Digit tokens are maximal runs, so a number glued
+to Chinese text (``电话13812345678``) is a candidate while a number inside a
+longer number is not. All candidates of a batch are then classified and
+validated together with polars expressions: check characters (GB 11643 for
+resident ID numbers, GB 32100 for unified social credit codes, Luhn for bank
+cards), birth dates and area codes (python-stdnum's division table, with the
+years each code was valid). Nothing here loops over cells in Python.
+
+The kinds detected in text: ``resident_id`` (18-digit and legacy 15-digit),
+``uscc``, ``bank_card``, ``mobile`` (optional +86/0086), ``landline``,
+``email``, ``passport``, ``plate``, ``ipv4``, ``ipv6``, ``coordinates``,
+``name`` (after a cue such as 联系人 or before 先生/女士, given a common
+surname) and ``address`` (division + street + number).
+"""
+
+from __future__ import annotations
+
+import functools
+import ipaddress
+
+import polars as pl
+
+from ckanext.cqgov.desensitize import areas
+
+TEXT_KINDS = (
+    "resident_id",
+    "uscc",
+    "bank_card",
+    "mobile",
+    "landline",
+    "email",
+    "passport",
+    "plate",
+    "ipv4",
+    "ipv6",
+    "coordinates",
+    "name",
+    "address",
+)
+
+# Full-width digits, Latin letters and the punctuation identifiers use are
+# folded to ASCII before detection (and so in the output).
+_FULL_WIDTH = {chr(0xFF10 + i): str(i) for i in range(10)}
+_FULL_WIDTH.update({chr(0xFF21 + i): chr(0x41 + i) for i in range(26)})
+_FULL_WIDTH.update({chr(0xFF41 + i): chr(0x61 + i) for i in range(26)})
+_FULL_WIDTH.update(
+    {
+        "\x00": "",
+        "＠": "@",
+        "．": ".",
+        "－": "-",
+        "＋": "+",
+        "（": "(",
+        "）": ")",
+        "\u3000": " ",
+    }
+)
+FULL_WIDTH_FROM = list(_FULL_WIDTH)
+FULL_WIDTH_TO = list(_FULL_WIDTH.values())
+
+
+def fold_width(expr: pl.Expr) -> pl.Expr:
+    """Full-width digits/letters/identifier punctuation → ASCII."""
+    return expr.str.replace_many(FULL_WIDTH_FROM, FULL_WIDTH_TO)
+
+
+# Common Chinese surnames (single and compound) for name detection in text.
+SINGLE_SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"
+    "于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江"
+    "尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐"
+    "易乔伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕"
+    "单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆"
+    "农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟"
+    "邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝"
+)
+COMPOUND_SURNAMES = (
+    "欧阳",
+    "司马",
+    "诸葛",
+    "上官",
+    "东方",
+    "皇甫",
+    "尉迟",
+    "公孙",
+    "慕容",
+    "令狐",
+    "长孙",
+    "宇文",
+    "司徒",
+    "夏侯",
+    "端木",
+    "轩辕",
+)
+_SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + "|[" + SINGLE_SURNAMES + "])"
+# Characters that end a given name in running text rather than belong to it.
+_NOT_GIVEN = "的了在是和与及或电话住址身份证号码手机联系男女性别年龄岁于从向到被已为等"
+_GIVEN = r"[\p{Han}--[" + _NOT_GIVEN + "]]"
+NAME_CUES = (
+    "姓名",
+    "联系人",
+    "申请人",
+    "负责人",
+    "法定代表人",
+    "法人代表",
+    "经办人",
+    "户主",
+    "患者",
+    "当事人",
+    "收件人",
+    "举报人",
+    "投诉人",
+    "监护人",
+)
+_NAME_CUE = "(?:" + "|".join(NAME_CUES) + r")[:：]? ?" + _SURNAME + _GIVEN + "{1,2}"
+_NAME_HONORIFIC = _SURNAME + _GIVEN + "{1,2}(?:先生|女士)"
+NAME_IN_TEXT = _SURNAME + _GIVEN + "{1,2}"
+
+_ADDRESS = (
+    r"(?:\p{Han}{2,6}?(?:省|自治区|市))?\p{Han}{1,8}?(?:区|县|旗)"
+    r"[\p{Han}0-9]{1,12}?(?:大道|路|街|巷|道|村|镇|乡|里)[0-9\-]+号"
+    r"(?:[0-9\-]+(?:栋|幢|单元|楼|层|室|号|户))*"
+)
+
+PROVINCE_CHARS = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+
+_ALTERNATIVES = (
+    r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
+    r"-?[0-9]{1,3}\.[0-9]{4,} ?[,，] ?-?[0-9]{1,3}\.[0-9]{4,}",
+    r"[0-9]+(?:\.[0-9]+){3}",
+    r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]*",
+    r"(?:\+86|0086)[ \-]?[0-9]+",
+    r"[0-9]{3,4}(?:[ \-][0-9]{4}){2,4}(?:[ \-][0-9]{1,3})?",
+    r"0[0-9]{2,3}-[0-9]+(?:-[0-9]{1,5})?",
+    r"\(0[0-9]{2,3}\) ?[0-9]+",
+    "[" + PROVINCE_CHARS + r"][A-Z][·•]?[A-Z0-9]+[挂学警]?",
+    _NAME_CUE,
+    _NAME_HONORIFIC,
+    _ADDRESS,
+    r"[0-9A-Za-z]+",
+)
+CANDIDATES = "|".join(f"(?:{a})" for a in _ALTERNATIVES)
+
+_RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
+_PASSPORT = r"^(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DSP]E[0-9]{7})$"
+_PLATE = (
+    "^[" + PROVINCE_CHARS + r"][A-HJ-NP-Z][·•]?(?:[A-HJ-NP-Z0-9]{5}"
+    r"|[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[挂学警])$"
+)
+_CARD_PREFIX = r"^(?:62|4|5[1-5]|3[47]|35|60)"
+_CARD_MIN, _CARD_MAX = 16, 19
+
+
+def _digit(n: pl.Expr, power: int) -> pl.Expr:
+    return (n // (10**power)) % 10
+
+
+@functools.lru_cache(maxsize=1)
+def _area_series() -> pl.Series:
+    return pl.Series(sorted(areas.area_codes()), dtype=pl.Utf8)
+
+
+def ric18_valid(tok: pl.Expr) -> pl.Expr:
+    """GB 11643 check character and birth date of 18-character tokens (the
+    area check is a join, see :func:`_with_area_ok`)."""
+    n17 = tok.str.slice(0, 17).cast(pl.UInt64, strict=False)
+    total = pl.sum_horizontal(
+        [_digit(n17, 16 - i) * w for i, w in enumerate(_RIC_WEIGHTS)]
+    )
+    check = (12 - total % 11) % 11
+    expected = pl.when(check == 10).then(pl.lit("X")).otherwise(check.cast(pl.Utf8))
+    return (
+        tok.str.contains(r"^[0-9]{17}[0-9X]$")
+        & (tok.str.slice(17, 1) == expected)
+        & _birth_date_ok(tok.str.slice(6, 8))
+    )
+
+
+def ric15_valid(tok: pl.Expr) -> pl.Expr:
+    """Legacy 15-digit numbers: all digits, valid 19YYMMDD birth date."""
+    return tok.str.contains(r"^[0-9]{15}$") & _birth_date_ok(
+        pl.lit("19") + tok.str.slice(6, 6)
+    )
+
+
+def _birth_date_ok(yyyymmdd: pl.Expr) -> pl.Expr:
+    date = yyyymmdd.str.strptime(pl.Date, "%Y%m%d", strict=False)
+    return (
+        date.is_not_null()
+        & (yyyymmdd.str.slice(0, 4).cast(pl.Int32, strict=False) >= 1900)
+        & (date <= pl.lit(_today()))
+    )
+
+
+def _today():
+    import datetime
+
+    return datetime.date.today()
+
+
+def birth_year(tok: pl.Expr) -> pl.Expr:
+    """Birth year of an 18- or 15-digit resident ID number."""
+    return (
+        pl.when(tok.str.len_chars() == 18)
+        .then(tok.str.slice(6, 4))
+        .otherwise(pl.lit("19") + tok.str.slice(6, 2))
+        .cast(pl.Int32, strict=False)
+    )
+
+
+def uscc_valid(tok: pl.Expr) -> pl.Expr:
+    """GB 32100 format, check character and a known division code."""
+    values = [
+        tok.str.slice(i, 1).replace_strict(
+            _USCC_VALUE, default=None, return_dtype=pl.Int32
+        )
+        for i in range(17)
+    ]
+    weighted = [v * w for v, w in zip(values, _USCC_WEIGHTS, strict=True)]
+    total = pl.sum_horizontal(weighted)
+    expected = ((31 - total % 31) % 31).replace_strict(
+        dict(enumerate(USCC_ALPHABET)), default=None, return_dtype=pl.Utf8
+    )
+    return (
+        tok.str.contains(r"^[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+        & tok.str.slice(2, 6).is_in(_area_series().implode())
+        & (tok.str.slice(17, 1) == expected)
+    )
+
+
+def luhn_valid(digits: pl.Expr) -> pl.Expr:
+    """Luhn check of 16–19-digit card numbers with a card-scheme prefix."""
+    n = digits.cast(pl.UInt64, strict=False)
+    parts = []
+    for k in range(_CARD_MAX):
+        d = _digit(n, k)
+        if k % 2:
+            d = d * 2
+            d = pl.when(d > 9).then(d - 9).otherwise(d)
+        parts.append(d)
+    length = digits.str.len_chars()
+    return (
+        length.is_between(_CARD_MIN, _CARD_MAX)
+        & digits.str.contains(r"^[0-9]+$")
+        & digits.str.contains(_CARD_PREFIX)
+        & (pl.sum_horizontal(parts) % 10 == 0)
+    )
+
+
+def mobile_valid(digits: pl.Expr) -> pl.Expr:
+    return digits.str.contains(r"^1[3-9][0-9]{9}$")
+
+
+def landline_valid(tok: pl.Expr) -> pl.Expr:
+    """Area code 010/02x/0xxx, local number of 7–8 digits not starting 0/1."""
+    return tok.str.contains(
+        r"^(?:0(?:10|2[0-9])-[2-9][0-9]{7}|0[3-9][0-9]{2}-[2-9][0-9]{6,7}"
+        r"|\(0(?:10|2[0-9])\) ?[2-9][0-9]{7}|\(0[3-9][0-9]{2}\) ?[2-9][0-9]{6,7})"
+        r"(?:-[0-9]{1,5})?$"
+    )
+
+
+def ipv4_valid(tok: pl.Expr) -> pl.Expr:
+    octets = tok.str.split(".")
+    return tok.str.contains(r"^[0-9]{1,3}(?:\.[0-9]{1,3}){3}$") & (
+        octets.list.eval(pl.element().cast(pl.Int32, strict=False) <= 255).list.all()
+    )
+
+
+def coordinates_valid(tok: pl.Expr) -> pl.Expr:
+    parts = tok.str.replace("，", ",").str.split(",")
+    a = (
+        parts.list.get(0, null_on_oob=True)
+        .str.strip_chars()
+        .cast(pl.Float64, strict=False)
+    )
+    b = (
+        parts.list.get(1, null_on_oob=True)
+        .str.strip_chars()
+        .cast(pl.Float64, strict=False)
+    )
+    lon_lat = (a.abs() <= 180) & (b.abs() <= 90)
+    lat_lon = (a.abs() <= 90) & (b.abs() <= 180)
+    return lon_lat | lat_lon
+
+
+def _ipv6_ok(values: pl.Series) -> pl.Series:
+    # IPv6 candidates are rare (they need two colons); checked per candidate.
+    def ok(v: str) -> bool:
+        if v.count(":") < 2:
+            return False
+        try:
+            ipaddress.IPv6Address(v)
+        except ValueError:
+            return False
+        return True
+
+    return pl.Series([ok(v) for v in values.to_list()], dtype=pl.Boolean)
+
+
+def extract_candidates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Candidate tokens of the given (already width-folded) text columns.
+
+    Returns ``col`` (index into ``columns``), ``row``, ``idx`` (position of
+    the token among the cell's tokens) and ``tok``.
+    """
+    if not columns or frame.height == 0:
+        return _empty_candidates()
+    lists = frame.select(
+        [
+            pl.col(c).str.extract_all(CANDIDATES).alias(str(i))
+            for i, c in enumerate(columns)
+        ]
+    ).with_row_index("row")
+    parts = []
+    for i in range(len(columns)):
+        toks = pl.col(str(i))
+        part = (
+            lists.filter(toks.list.len() > 0)
+            .select(
+                "row",
+                toks.alias("tok"),
+                pl.int_ranges(0, toks.list.len(), dtype=pl.UInt32).alias("idx"),
+            )
+            .explode("tok", "idx")
+            .with_columns(pl.lit(i, dtype=pl.UInt16).alias("col"))
+        )
+        parts.append(part)
+    return pl.concat(parts).select("col", "row", "idx", "tok")
+
+
+def _empty_candidates() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={"col": pl.UInt16, "row": pl.UInt32, "idx": pl.UInt32, "tok": pl.Utf8}
+    )
+
+
+_NAME_START = "^(?:" + "|".join(NAME_CUES) + ")"
+
+
+def _shape(tok: pl.Expr) -> pl.Expr:
+    """A cheap first sort of candidate tokens; most tokens get none."""
+    return (
+        pl.when(tok.str.contains(_NAME_START) | tok.str.contains("(?:先生|女士)$"))
+        .then(pl.lit("name"))
+        .when(tok.str.len_chars() < 7)
+        .then(None)
+        .when(tok.str.contains("@"))
+        .then(pl.lit("email"))
+        .when(tok.str.contains("号$|号.*[0-9]"))
+        .then(pl.lit("address"))
+        .when(tok.str.contains("[,，]"))
+        .then(pl.lit("coordinates"))
+        .when(tok.str.contains(r"^[0-9]+(?:\.[0-9]+){3}$"))
+        .then(pl.lit("ipv4"))
+        .when(tok.str.contains(r"^(?:\+86|0086)[ \-]"))
+        .then(pl.lit("intl"))
+        .when(tok.str.contains(r"^(?:\+86|0086)1[3-9][0-9]{9}$"))
+        .then(pl.lit("intl"))
+        .when(tok.str.contains(r"^(?:0[0-9]{2,3}-|\()"))
+        .then(pl.lit("landline"))
+        .when(tok.str.contains(r"^[0-9]{3,4}[ \-]"))
+        .then(pl.lit("grouped"))
+        .when(tok.str.contains(r"^[0-9]{17}[0-9X]$"))
+        .then(pl.lit("d18"))
+        .when(tok.str.contains(r"^[0-9A-Z]{18}$"))
+        .then(pl.lit("a18"))
+        .when(tok.str.contains(r"^[0-9]{15}$"))
+        .then(pl.lit("d15"))
+        .when(tok.str.contains(r"^1[3-9][0-9]{9}$"))
+        .then(pl.lit("mobile"))
+        .when(tok.str.contains(r"^[0-9]{16,19}$"))
+        .then(pl.lit("card"))
+        .when(tok.str.contains(_PASSPORT))
+        .then(pl.lit("passport"))
+        .when(tok.str.contains("^[" + PROVINCE_CHARS + "]"))
+        .then(pl.lit("plate"))
+        .when(tok.str.contains(":.*:"))
+        .then(pl.lit("ipv6"))
+        .otherwise(None)
+    )
+
+
+def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``kind`` (null when the check fails) to tokens of one shape."""
+    tok = pl.col("tok")
+    digits = tok.str.replace_all(r"[ \-]", "")
+    national = tok.str.replace(r"^(?:\+86|0086)[ \-]?", "")
+    none = pl.lit(None, dtype=pl.Utf8)
+
+    def when(cond: pl.Expr, kind: str, otherwise: pl.Expr = none) -> pl.Expr:
+        return pl.when(cond).then(pl.lit(kind)).otherwise(otherwise)
+
+    kind = {
+        "email": pl.lit("email"),
+        "name": pl.lit("name"),
+        "address": when(tok.str.contains("(?:区|县|旗)"), "address"),
+        "coordinates": when(coordinates_valid(tok), "coordinates"),
+        "ipv4": when(ipv4_valid(tok), "ipv4"),
+        "intl": when(mobile_valid(national), "mobile"),
+        "landline": when(landline_valid(tok), "landline"),
+        "grouped": when(
+            tok.str.contains(r"^[0-9]{3}[ \-][0-9]{4}[ \-][0-9]{4}$")
+            & mobile_valid(digits),
+            "mobile",
+            when(
+                tok.str.contains(r"^[0-9]{4}(?:[ \-][0-9]{4}){3}(?:[ \-]?[0-9]{1,3})?$")
+                & luhn_valid(digits),
+                "bank_card",
+            ),
+        ),
+        "d18": when(ric18_valid(tok), "resident_id_check"),
+        "d18_rest": when(
+            # an ID-shaped number (area, birth century) failing its check is
+            # a mistyped ID, not a card
+            luhn_valid(tok)
+            & ~(
+                tok.str.slice(0, 6).is_in(_area_series().implode())
+                & tok.str.slice(6, 2).is_in(list(areas.ID_CENTURIES))
+            ),
+            "bank_card",
+            when(uscc_valid(tok), "uscc"),
+        ),
+        "a18": when(uscc_valid(tok), "uscc"),
+        "d15": when(ric15_valid(tok), "resident_id_check"),
+        "mobile": pl.lit("mobile"),
+        "mobile_check": when(mobile_valid(tok), "mobile"),
+        "card": when(luhn_valid(tok), "bank_card"),
+        "passport": pl.lit("passport"),
+        "plate": when(tok.str.contains(_PLATE), "plate"),
+        "ipv6": pl.lit("ipv6_check"),
+    }[shape]
+    checked = frame.with_columns(kind.alias("kind"))
+    if shape == "d18":
+        failed = checked.filter(pl.col("kind").is_null()).drop("kind")
+        if failed.height:
+            return pl.concat(
+                [
+                    checked.filter(pl.col("kind").is_not_null()),
+                    _validated("d18_rest", failed),
+                ]
+            )
+    return checked
+
+
+def classify(cands: pl.DataFrame) -> pl.DataFrame:
+    """Validate candidate tokens; returns the findings.
+
+    Columns: ``col``, ``row``, ``kind``, ``value`` (the exact text found in
+    the cell) split as ``pre + part + post``: ``part`` is what an operator
+    transforms (the name after a cue, the local part of an e-mail address,
+    otherwise the whole value), ``pre``/``post`` stay as they are.
+    Tokens are first sorted by shape, then each shape's tokens are validated
+    together, so every check runs only on the tokens it concerns.
+    """
+    if cands.height == 0:
+        return _empty_findings()
+    tok = pl.col("tok")
+    # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
+    # another length belongs to the following text.
+    stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
+    cands = cands.with_columns(
+        pl.when(stray_x)
+        .then(tok.str.slice(0, tok.str.len_chars() - 1))
+        .when(tok.str.contains(r"^[0-9]{17}x$"))
+        .then(tok.str.to_uppercase())
+        .otherwise(tok)
+        .alias("tok")
+    )
+    # Alphanumeric tokens mixing letters and long digit runs that are
+    # neither a code nor a passport: the digit runs are candidates too
+    # (``ID110...``, ``Tel13812345678``).
+    is_digits = tok.str.contains(r"^[0-9]+X?$")
+    digit_toks = cands.filter(is_digits & (tok.str.len_chars() >= 11))
+    other = cands.filter(~is_digits)
+    mixed_cond = (
+        tok.str.contains(r"[0-9]{11}")
+        & tok.str.contains(r"^[0-9A-Za-z]+$")
+        & (tok.str.len_chars() != 18)
+        & ~tok.str.contains(_PASSPORT)
+    )
+    mixed = other.filter(mixed_cond)
+    other = other.filter(~mixed_cond)
+    inner = tok.str.extract_groups(r"^(.*?)([0-9]{11,}X?)(.*)$")
+    mixed = mixed.with_columns(
+        tok.alias("whole"),
+        inner.struct.field("1").alias("xpre"),
+        inner.struct.field("3").alias("xpost"),
+        inner.struct.field("2").alias("tok"),
+    ).drop_nulls("tok")
+    plain = [tok.alias("whole"), pl.lit("").alias("xpre"), pl.lit("").alias("xpost")]
+    length = tok.str.len_chars()
+    # Digit runs are sorted by length alone; other tokens by their shape.
+    digit_shape = (
+        pl.when(length == 18)
+        .then(pl.lit("d18"))
+        .when(length == 15)
+        .then(pl.lit("d15"))
+        .when(length == 11)
+        .then(pl.lit("mobile_check"))
+        .when(length.is_between(_CARD_MIN, _CARD_MAX))
+        .then(pl.lit("card"))
+        .otherwise(None)
+    )
+    mixed = mixed.with_columns(_shape(tok).alias("shape"))
+    shaped = pl.concat(
+        [
+            digit_toks.with_columns(*plain, digit_shape.alias("shape")),
+            other.with_columns(*plain).with_columns(_shape(tok).alias("shape")),
+            mixed.select(digit_toks.columns + ["whole", "xpre", "xpost", "shape"]),
+        ]
+    ).drop_nulls("shape")
+    parts = [
+        _validated(shape, group.drop("shape"))
+        for (shape,), group in shaped.group_by("shape")
+    ]
+    if not parts:
+        return _empty_findings()
+    found = pl.concat(parts).filter(pl.col("kind").is_not_null())
+    found = _resolve_area(found)
+    found = _resolve_ipv6(found)
+    if found.height == 0:
+        return _empty_findings()
+    # The e-mail address and name splits, as plain columns e1..e3 / n1..n3.
+    found = found.with_columns(
+        tok.str.extract_groups(r"^()([^@]+)(@.*)$").alias("_e"),
+        tok.str.extract_groups("^(.*?)(" + NAME_IN_TEXT + ")((?:先生|女士)?)$").alias(
+            "_n"
+        ),
+    )
+    found = found.with_columns(
+        *[pl.col("_e").struct.field(str(i)).alias(f"e{i}") for i in (1, 2, 3)],
+        *[pl.col("_n").struct.field(str(i)).alias(f"n{i}") for i in (1, 2, 3)],
+    )
+    kind_is = pl.col("kind")
+
+    def field(i: int, default: pl.Expr) -> pl.Expr:
+        return (
+            pl.when(kind_is == "email")
+            .then(pl.col(f"e{i}"))
+            .when(kind_is == "name")
+            .then(pl.col(f"n{i}"))
+            .otherwise(default)
+        )
+
+    return found.select(
+        "col",
+        "row",
+        "idx",
+        "kind",
+        pl.col("whole").alias("value"),
+        (pl.col("xpre") + field(1, pl.lit(""))).alias("pre"),
+        field(2, tok).alias("part"),
+        (field(3, pl.lit("")) + pl.col("xpost")).alias("post"),
+    )
+
+
+def _resolve_area(found: pl.DataFrame) -> pl.DataFrame:
+    """Resident ID candidates: keep those whose area code existed in the
+    birth year (python-stdnum's division table)."""
+    pending = found.filter(pl.col("kind") == "resident_id_check")
+    rest = found.filter(pl.col("kind") != "resident_id_check")
+    if pending.height == 0:
+        return rest
+    pending = pending.with_row_index("_cid").with_columns(
+        pl.col("tok").str.slice(0, 6).alias("area"),
+        birth_year(pl.col("tok")).alias("_y"),
+    )
+    joined = pending.join(areas.area_table(), on="area", how="inner").filter(
+        (pl.col("start").is_null() | (pl.col("_y") >= pl.col("start")))
+        & (pl.col("end").is_null() | (pl.col("_y") <= pl.col("end")))
+    )
+    ok_ids = joined["_cid"].unique()
+    ok = pending.filter(pl.col("_cid").is_in(ok_ids.implode())).with_columns(
+        pl.lit("resident_id").alias("kind")
+    )
+    return pl.concat([rest, ok.select(rest.columns)])
+
+
+def _resolve_ipv6(found: pl.DataFrame) -> pl.DataFrame:
+    pending = found.filter(pl.col("kind") == "ipv6_check")
+    rest = found.filter(pl.col("kind") != "ipv6_check")
+    if pending.height == 0:
+        return rest
+    ok = pending.filter(_ipv6_ok(pending["tok"])).with_columns(
+        pl.lit("ipv6").alias("kind")
+    )
+    return pl.concat([rest, ok])
+
+
+def _empty_findings() -> pl.DataFrame:
+    return pl.DataFrame(
+        schema={
+            "col": pl.UInt16,
+            "row": pl.UInt32,
+            "idx": pl.UInt32,
+            "kind": pl.Utf8,
+            "value": pl.Utf8,
+            "pre": pl.Utf8,
+            "part": pl.Utf8,
+            "post": pl.Utf8,
+        }
+    )
+
+
+def detect(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """Findings (see :func:`classify`) in the given width-folded columns."""
+    return classify(extract_candidates(frame, columns))
+
+
+def detect_texts(texts: list[str]) -> list[tuple[str, str]]:
+    """Convenience for single strings: ``[(kind, value), ...]`` in order of
+    appearance per text (used by tests and the publish gate's messages)."""
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.Utf8}).select(
+        fold_width(pl.col("t")).alias("t")
+    )
+    found = detect(frame, ["t"]).sort("row", maintain_order=True)
+    return list(zip(found["kind"].to_list(), found["value"].to_list(), strict=False))

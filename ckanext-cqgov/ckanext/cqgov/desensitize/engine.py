@@ -1,0 +1,697 @@
+"""The streaming engine: read → detect → transform → write → verify.
+
+Input: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030; detected), XLSX, JSON
+records (an array of objects, or one object per line). CSV and JSON lines are
+read in chunks of about ``chunk_bytes`` cut at record boundaries (quotes are
+tracked, so a newline inside a quoted field does not cut a record); each
+chunk becomes a polars frame of strings, so memory is bounded by the chunk
+size, not the file size.
+
+Pass 1 writes the transformed CSV and counts quasi-identifier classes. When
+the k-anonymity is below the required k and the publisher accepted
+suppression, a second pass drops the rows of the small classes. The last pass
+reads the final CSV, writes the JSON and XLSX copies and runs the residual
+scan (the text detectors again plus python-stdnum's validators) that must
+find nothing. Outputs are written under temporary names and renamed into
+place only when everything succeeded.
+"""
+
+from __future__ import annotations
+
+import codecs
+import contextlib
+import dataclasses
+import io
+import json
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+
+import polars as pl
+
+from ckanext.cqgov.desensitize import columns as colplan
+from ckanext.cqgov.desensitize import detectors, kanon, operators, verify
+
+CHUNK_BYTES = 8 * 1024 * 1024
+XLSX_MAX_ROWS = 1_048_575
+# Categories applied to whole columns; e-mail columns are scanned instead so
+# the domain survives the mask.
+_SCAN_INSTEAD = {"email"}
+
+
+class EngineError(ValueError):
+    """The input cannot be read (format, encoding, shape)."""
+
+
+@dataclasses.dataclass
+class Options:
+    policy: dict[str, operators.Operator] = dataclasses.field(
+        default_factory=lambda: operators.parse_policy(None)
+    )
+    secret: bytes = b""
+    declared: dict[str, str] = dataclasses.field(default_factory=dict)
+    k_min: int = 1
+    accept_suppression: bool = False
+    formats: tuple[str, ...] = ("csv", "json", "xlsx")
+    chunk_bytes: int = CHUNK_BYTES
+    progress: Callable[[int, int], None] | None = None  # (bytes read, total)
+
+
+def options_from_settings(
+    operators_spec: str = "",
+    secret: str = "",
+    k_min: int = 1,
+    chunk_mib: int = 8,
+    **kwargs,
+) -> Options:
+    """Options from the ``ckanext.cqgov.desensitize.*`` settings.
+
+    Raises :class:`operators.PolicyError` for a bad operator spec, or when a
+    category uses ``pseudonym`` and no secret is configured.
+    """
+    policy = operators.parse_policy(operators_spec)
+    if not secret and any(op.name == "pseudonym" for op in policy.values()):
+        raise operators.PolicyError("pseudonym needs ckanext.cqgov.desensitize.secret")
+    return Options(
+        policy=policy,
+        secret=secret.encode(),
+        k_min=max(1, int(k_min)),
+        chunk_bytes=max(1, int(chunk_mib)) * 1024 * 1024,
+        **kwargs,
+    )
+
+
+# -- encoding and reading -------------------------------------------------
+
+
+def detect_encoding(path: str) -> str:
+    """``utf-8-sig``, ``utf-8`` or ``gb18030`` (a superset of GBK/GB2312).
+
+    The whole file is checked with an incremental UTF-8 decoder (C speed);
+    anything that is not valid UTF-8 is read as GB18030.
+    """
+    with open(path, "rb") as fh:
+        head = fh.read(3)
+        if head == codecs.BOM_UTF8:
+            return "utf-8-sig"
+        fh.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            while block := fh.read(4 * 1024 * 1024):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "gb18030"
+    return "utf-8"
+
+
+def _record_chunks(fh, chunk_bytes: int, quoted: bool) -> Iterator[bytes]:
+    """Byte chunks ending at a record boundary (a newline outside quotes).
+
+    Works on UTF-8 and GB18030 bytes alike: neither encoding uses the bytes of
+    ``"`` or newline inside a multi-byte character.
+    """
+    rest = b""
+    in_quotes = False
+    while True:
+        block = fh.read(chunk_bytes)
+        if not block:
+            if rest:
+                yield rest
+            return
+        buf = rest + block
+        cut = buf.rfind(b"\n")
+        while cut >= 0 and quoted:
+            if (in_quotes + buf.count(b'"', 0, cut)) % 2 == 0:
+                break
+            cut = buf.rfind(b"\n", 0, cut)
+        if cut < 0:
+            rest = buf
+            continue
+        chunk, rest = buf[: cut + 1], buf[cut + 1 :]
+        if quoted:
+            in_quotes = bool((in_quotes + chunk.count(b'"')) % 2)
+        yield chunk
+
+
+def _strings(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.select(
+        [
+            (
+                pl.col(c)
+                if frame.schema[c] == pl.Utf8
+                else pl.col(c).cast(pl.Utf8, strict=False)
+            ).alias(str(c))
+            for c in frame.columns
+        ]
+    )
+
+
+def read_batches(
+    path: str, fmt: str, encoding: str, chunk_bytes: int
+) -> Iterator[tuple[pl.DataFrame, int | None]]:
+    """``(frame, bytes read so far or None)``, one per chunk."""
+    if fmt == "csv":
+        yield from _csv_batches(path, encoding, chunk_bytes)
+    elif fmt == "json":
+        yield from _json_batches(path, encoding, chunk_bytes)
+    elif fmt == "xlsx":
+        yield from _xlsx_batches(path)
+    else:
+        raise EngineError(f"unsupported format {fmt!r}")
+
+
+def _transcode(chunk: bytes, decoder, bom: bool) -> bytes:
+    text = decoder.decode(chunk)
+    return text.encode("utf-8")
+
+
+def _csv_batches(path: str, encoding: str, chunk_bytes: int) -> Iterator[pl.DataFrame]:
+    decoder = codecs.getincrementaldecoder(encoding)() if encoding != "utf-8" else None
+    header: bytes | None = None
+    columns: list[str] | None = None
+    with open(path, "rb") as fh:
+        for raw in _record_chunks(fh, chunk_bytes, quoted=True):
+            data = _transcode(raw, decoder, False) if decoder else raw
+            if header is None:
+                end = _first_record_end(data)
+                header, data = data[:end], data[end:]
+                columns = pl.read_csv(
+                    io.BytesIO(header), infer_schema=False, n_rows=0
+                ).columns
+                if not data.strip():
+                    continue
+            try:
+                frame = pl.read_csv(
+                    io.BytesIO(header + data),
+                    infer_schema=False,
+                    missing_utf8_is_empty_string=False,
+                )
+            except pl.exceptions.PolarsError as exc:
+                raise EngineError(f"CSV cannot be parsed: {exc}") from exc
+            if frame.columns != columns:
+                raise EngineError("CSV header changed between chunks")
+            yield frame, fh.tell()
+    if header is None:
+        raise EngineError("empty file")
+
+
+def _first_record_end(data: bytes) -> int:
+    pos = 0
+    while True:
+        nl = data.find(b"\n", pos)
+        if nl < 0:
+            return len(data)
+        if data.count(b'"', 0, nl) % 2 == 0:
+            return nl + 1
+        pos = nl + 1
+
+
+def _json_batches(path: str, encoding: str, chunk_bytes: int) -> Iterator[pl.DataFrame]:
+    with open(path, "rb") as fh:
+        first = fh.read(64).lstrip()
+    if first.startswith(b"["):
+        # An array of records is parsed whole (use one record per line for
+        # files larger than memory).
+        with open(path, encoding=encoding) as fh:
+            try:
+                records = json.load(fh)
+            except ValueError as exc:
+                raise EngineError(f"JSON cannot be parsed: {exc}") from exc
+        if not isinstance(records, list) or not all(
+            isinstance(r, dict) for r in records
+        ):
+            raise EngineError("JSON must be an array of objects")
+        yield _records_frame(records), os.path.getsize(path)
+        return
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open(path, "rb") as fh:
+        for raw in _record_chunks(fh, chunk_bytes, quoted=False):
+            lines = [ln for ln in decoder.decode(raw).splitlines() if ln.strip()]
+            try:
+                records = [json.loads(ln) for ln in lines]
+            except ValueError as exc:
+                raise EngineError(f"JSON line cannot be parsed: {exc}") from exc
+            if records:
+                yield _records_frame(records), fh.tell()
+
+
+def _cell(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _records_frame(records: list[dict]) -> pl.DataFrame:
+    keys: dict[str, None] = {}
+    for r in records:
+        keys.update(dict.fromkeys(r))
+    return pl.DataFrame(
+        {k: [_cell(r.get(k)) for r in records] for k in keys},
+        schema=dict.fromkeys(keys, pl.Utf8),
+    )
+
+
+def _xlsx_batches(path: str, batch_rows: int = 50_000) -> Iterator[pl.DataFrame]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for bad files
+        raise EngineError(f"XLSX cannot be opened: {exc}") from exc
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise EngineError("empty worksheet")
+        names = [
+            str(h) if h is not None else f"column_{i + 1}" for i, h in enumerate(header)
+        ]
+        batch: list[tuple] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= batch_rows:
+                yield _rows_frame(names, batch), None
+                batch = []
+        if batch:
+            yield _rows_frame(names, batch), None
+    finally:
+        book.close()
+
+
+def _rows_frame(names: list[str], rows: list[tuple]) -> pl.DataFrame:
+    width = len(names)
+    data = {
+        n: [_cell(r[i]) if i < len(r) else None for r in rows]
+        for i, n in enumerate(names)
+    }
+    del width
+    return pl.DataFrame(data, schema=dict.fromkeys(names, pl.Utf8))
+
+
+# -- transformation -------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ColumnReport:
+    name: str
+    category: str | None
+    source: str
+    findings: Counter = dataclasses.field(default_factory=Counter)
+    operators: dict[str, str] = dataclasses.field(default_factory=dict)
+    suppressed: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "name": self.name,
+            "category": self.category,
+            "source": self.source,
+            "findings": dict(self.findings),
+            "operators": dict(self.operators),
+            "suppressed": self.suppressed,
+        }
+
+
+class Transformer:
+    """Transforms batches according to a column plan and a policy."""
+
+    def __init__(self, plans: list[colplan.ColumnPlan], options: Options):
+        self.options = options
+        self.plans = plans
+        self.reports = {
+            p.name: ColumnReport(p.name, p.category, p.source) for p in plans
+        }
+        self.output_columns = []
+        self.whole: list[colplan.ColumnPlan] = []
+        self.scan: list[str] = []
+        for p in plans:
+            op = options.policy.get(p.category) if p.category else None
+            if (
+                op is not None
+                and op.name == "suppress"
+                and p.category not in _SCAN_INSTEAD
+            ):
+                self.reports[p.name].suppressed = True
+                self.reports[p.name].operators[p.category] = op.describe()
+                continue
+            self.output_columns.append(p.name)
+            if p.category and p.category not in _SCAN_INSTEAD:
+                self.whole.append(p)
+            else:
+                self.scan.append(p.name)
+        self.quasi = [
+            p.name
+            for p in plans
+            if p.quasi_identifier and p.name in self.output_columns
+        ]
+
+    def transform(self, frame: pl.DataFrame) -> pl.DataFrame:
+        frame = frame.select(self.output_columns)
+        frame = frame.with_columns(
+            [detectors.fold_width(pl.col(c)) for c in self.output_columns]
+        )
+        for p in self.whole:
+            op = self.options.policy.get(p.category)
+            report = self.reports[p.name]
+            report.findings[p.category] += frame[p.name].drop_nulls().len()
+            if op is None:  # a quasi-identifier kept as it is
+                continue
+            report.operators[p.category] = op.describe()
+            frame = operators.apply(frame, p.name, p.category, op, self.options.secret)
+        cands = detectors.extract_candidates(frame, self.scan)
+        findings = detectors.classify(cands)
+        if findings.height:
+            frame = self._replace_findings(frame, cands, findings)
+        return frame
+
+    def _replace_findings(
+        self, frame: pl.DataFrame, cands: pl.DataFrame, findings: pl.DataFrame
+    ) -> pl.DataFrame:
+        counts = findings.group_by("col", "kind").len()
+        for col, kind, n in counts.iter_rows():
+            report = self.reports[self.scan[col]]
+            report.findings[kind] += n
+            report.operators[kind] = self.options.policy[kind].describe()
+        parts = []
+        for (kind,), sub in findings.group_by("kind"):
+            op = self.options.policy[kind]
+            parts.append(
+                operators.apply(
+                    sub.with_columns(pl.col("part").alias("_new")),
+                    "_new",
+                    kind,
+                    op,
+                    self.options.secret,
+                )
+            )
+        replaced = pl.concat(parts).select(
+            "col",
+            "row",
+            "idx",
+            pl.concat_str(
+                [pl.col("pre"), pl.col("_new").fill_null(""), pl.col("post")]
+            ).alias("_out"),
+        )
+        columns = {}
+        for i, name in enumerate(self.scan):
+            mine = replaced.filter(pl.col("col") == i).drop("col")
+            if mine.height:
+                columns[name] = _rebuild(
+                    frame[name], cands.filter(pl.col("col") == i), mine
+                )
+        return frame.with_columns(**columns)
+
+
+def _rebuild(
+    cells: pl.Series, cands: pl.DataFrame, replaced: pl.DataFrame
+) -> pl.Series:
+    """Cells with the replaced candidate tokens swapped in.
+
+    The text between tokens comes from splitting the cell where the same
+    regular expression matched (replaced by a NUL, which folding removed
+    from the input), so cell = seg0 tok0 seg1 tok1 … segN.
+    """
+    # Fast path: a cell that is exactly one replaced token.
+    lone = (
+        cands.group_by("row")
+        .agg(pl.len().alias("n"), pl.col("tok").first())
+        .filter(pl.col("n") == 1)
+        .join(replaced.filter(pl.col("idx") == 0), on="row")
+        .join(
+            pl.DataFrame({"cell": cells}).with_row_index("row"), on="row", how="inner"
+        )
+        .filter(pl.col("cell") == pl.col("tok"))
+    )
+    if lone.height:
+        cells = cells.scatter(lone["row"], lone["_out"])
+        replaced = replaced.filter(~pl.col("row").is_in(lone["row"].implode()))
+        if replaced.height == 0:
+            return cells
+    rows = replaced["row"].unique()
+    segs = (
+        pl.DataFrame({"text": cells})
+        .with_row_index("row")
+        .filter(pl.col("row").is_in(rows.implode()))
+        .select(
+            "row",
+            pl.col("text")
+            .str.replace_all(detectors.CANDIDATES, "\x00")
+            .str.split("\x00"),
+        )
+        .explode("text")
+        .with_columns(
+            (pl.int_range(pl.len(), dtype=pl.UInt32).over("row") * 2).alias("pos")
+        )
+    )
+    toks = (
+        cands.filter(pl.col("row").is_in(rows.implode()))
+        .join(replaced.unique(["row", "idx"]), on=["row", "idx"], how="left")
+        .select(
+            "row",
+            pl.coalesce("_out", "tok").alias("text"),
+            (pl.col("idx") * 2 + 1).alias("pos"),
+        )
+    )
+    rebuilt = (
+        pl.concat([segs.select("row", "text", "pos"), toks])
+        .sort("row", "pos")
+        .group_by("row", maintain_order=True)
+        .agg(pl.col("text").fill_null("").str.join(""))
+    )
+    return cells.scatter(rebuilt["row"], rebuilt["text"])
+
+
+# -- writing --------------------------------------------------------------
+
+
+class _JsonWriter:
+    def __init__(self, path: str):
+        self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed in close())
+        self.fh.write("[")
+        self.first = True
+
+    def write(self, frame: pl.DataFrame) -> None:
+        if frame.height == 0:
+            return
+        lines = frame.write_ndjson().rstrip("\n").replace("\n", ",\n")
+        self.fh.write(("\n" if self.first else ",\n") + lines)
+        self.first = False
+
+    def close(self) -> None:
+        self.fh.write("\n]\n")
+        self.fh.close()
+
+
+class _XlsxWriter:
+    def __init__(self, path: str, columns: list[str]):
+        import xlsxwriter
+
+        self.book = xlsxwriter.Workbook(
+            path,
+            {
+                "constant_memory": True,
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        self.sheet = self.book.add_worksheet("data")
+        self.sheet.write_row(0, 0, columns)
+        self.row = 1
+        self.truncated = False
+
+    def write(self, frame: pl.DataFrame) -> None:
+        for values in frame.iter_rows():
+            if self.row > XLSX_MAX_ROWS:
+                self.truncated = True
+                return
+            self.sheet.write_row(self.row, 0, ["" if v is None else v for v in values])
+            self.row += 1
+
+    def close(self) -> None:
+        self.book.close()
+
+
+@dataclasses.dataclass
+class Result:
+    status: str  # ok | refused
+    report: dict
+    outputs: dict[str, str]
+
+
+def run(
+    source: str,
+    fmt: str,
+    out_dir: str,
+    basename: str,
+    options: Options | None = None,
+) -> Result:
+    """Desensitizes ``source`` into ``out_dir/basename.{csv,json,xlsx}``.
+
+    Returns the report; on ``refused`` (k-anonymity below the required k and
+    suppression not accepted) no output is left behind. Raises
+    :class:`EngineError` for unreadable input; nothing is left behind then
+    either.
+    """
+    options = options or Options()
+    started = time.monotonic()
+    fmt = fmt.lower()
+    encoding = detect_encoding(source) if fmt in ("csv", "json") else "binary"
+    total = os.path.getsize(source)
+    final = {f: os.path.join(out_dir, f"{basename}.{f}") for f in options.formats}
+    temps = {
+        f: os.path.join(out_dir, f".{basename}.{os.getpid()}.tmp.{f}")
+        for f in ("csv", "json", "xlsx")
+    }
+    stage_csv = temps["csv"]
+    try:
+        transformer, counter, rows_in = _pass_transform(
+            source, fmt, encoding, stage_csv, options, total
+        )
+        kreport = counter.summary(options.k_min)
+        kreport["action"] = "none"
+        status = "ok"
+        if (
+            counter.columns
+            and kreport["k"] is not None
+            and kreport["k"] < options.k_min
+        ):
+            if options.accept_suppression:
+                _pass_suppress(stage_csv, counter, options)
+                kreport["action"] = "suppressed"
+                kreport["rows_suppressed"] = kreport["rows_below_k"]
+                kreport["k_after"] = _k_after(counter, options.k_min)
+            else:
+                status = "refused"
+                kreport["action"] = "refused"
+        report = {
+            "status": status,
+            "format": fmt,
+            "encoding": encoding,
+            "rows": rows_in,
+            "bytes": total,
+            "columns": [
+                transformer.reports[p.name].as_dict() for p in transformer.plans
+            ],
+            "k_anonymity": kreport,
+        }
+        if status == "refused":
+            _remove(temps.values())
+            report["residual"] = {}
+            report["residual_total"] = 0
+            report["seconds"] = round(time.monotonic() - started, 3)
+            return Result(status, report, {})
+        residual, rows_out, xlsx_truncated = _pass_outputs(stage_csv, temps, options)
+        report["rows_out"] = rows_out
+        report["residual"] = dict(residual)
+        report["residual_total"] = sum(residual.values())
+        if xlsx_truncated:
+            report["xlsx_truncated"] = True
+        if report["residual_total"]:
+            raise EngineError(f"residual findings in the output: {dict(residual)}")
+        for f in options.formats:
+            os.replace(temps[f], final[f])
+        _remove(temps[f] for f in temps if f not in options.formats)
+        report["seconds"] = round(time.monotonic() - started, 3)
+        return Result(status, report, final)
+    except BaseException:
+        _remove(temps.values())
+        raise
+
+
+def _remove(paths) -> None:
+    for p in paths:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(p)
+
+
+def _pass_transform(source, fmt, encoding, stage_csv, options, total):
+    transformer = None
+    counter = None
+    rows = 0
+    with open(stage_csv, "wb") as out:
+        for frame, position in read_batches(source, fmt, encoding, options.chunk_bytes):
+            frame = _strings(frame)
+            if transformer is None:
+                plans = colplan.plan_columns(frame, options.declared)
+                transformer = Transformer(plans, options)
+                counter = kanon.ClassCounter(transformer.quasi)
+                out.write(
+                    _csv_bytes(
+                        frame.head(0).select(transformer.output_columns), header=True
+                    )
+                )
+            result = transformer.transform(frame)
+            counter.add(result)
+            out.write(_csv_bytes(result, header=False))
+            rows += frame.height
+            if options.progress and position is not None:
+                options.progress(position, total)
+    if transformer is None:
+        raise EngineError("no data")
+    if options.progress:
+        options.progress(total, total)
+    return transformer, counter, rows
+
+
+def _csv_bytes(frame: pl.DataFrame, header: bool) -> bytes:
+    buf = io.BytesIO()
+    frame.write_csv(buf, include_header=header)
+    return buf.getvalue()
+
+
+def _pass_suppress(
+    stage_csv: str, counter: kanon.ClassCounter, options: Options
+) -> None:
+    small = counter.small_classes(options.k_min)
+    tmp = stage_csv + ".k"
+    with open(tmp, "wb") as out:
+        first = True
+        for frame, _pos in _csv_batches(stage_csv, "utf-8", options.chunk_bytes):
+            kept = kanon.drop_small_classes(frame, small, counter.columns)
+            out.write(_csv_bytes(kept, header=first))
+            first = False
+    os.replace(tmp, stage_csv)
+
+
+def _k_after(counter: kanon.ClassCounter, k_min: int) -> int | None:
+    assert counter.counts is not None
+    kept = counter.counts.filter(pl.col("len") >= k_min)
+    return int(kept["len"].min()) if kept.height else None
+
+
+def _pass_outputs(stage_csv: str, temps: dict[str, str], options: Options):
+    residual: Counter = Counter()
+    rows = 0
+    json_w = _JsonWriter(temps["json"]) if "json" in options.formats else None
+    xlsx_w = None
+    for frame, _pos in _csv_batches(stage_csv, "utf-8", options.chunk_bytes):
+        if xlsx_w is None and "xlsx" in options.formats:
+            xlsx_w = _XlsxWriter(temps["xlsx"], frame.columns)
+        rows += frame.height
+        residual.update(residual_scan(frame))
+        if json_w:
+            json_w.write(frame)
+        if xlsx_w:
+            xlsx_w.write(frame)
+    if json_w:
+        json_w.close()
+    truncated = False
+    if xlsx_w:
+        truncated = xlsx_w.truncated
+        xlsx_w.close()
+    return residual, rows, truncated
+
+
+def residual_scan(frame: pl.DataFrame) -> Counter:
+    """Findings left in an output frame: the bulk detectors, plus
+    python-stdnum's validators over every token shaped like a checked
+    identifier (an independent implementation of the check characters)."""
+    names = frame.columns
+    found = detectors.detect(frame, names)
+    counts = Counter(dict(found.group_by("kind").len().iter_rows()))
+    counts.update(verify.scan_tokens(detectors.extract_candidates(frame, names)["tok"]))
+    return counts

@@ -1,0 +1,139 @@
+"""Detectors: every kind, the gotchas, look-alikes, and agreement with
+python-stdnum on generated identifiers."""
+
+from __future__ import annotations
+
+import random
+
+import polars as pl
+import pytest
+
+from ckanext.cqgov.desensitize import detectors, synthetic, verify
+
+RNG_SEED = 20260101
+
+
+def kinds(text: str) -> list[tuple[str, str]]:
+    return sorted(detectors.detect_texts([text]))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # digits glued to Chinese text
+        ("电话13812345678", [("mobile", "13812345678")]),
+        ("身份证11010519491231002X号", [("resident_id", "11010519491231002X")]),
+        ("卡号6222021234567890128已冻结", [("bank_card", "6222021234567890128")]),
+        # full-width digits (folded to ASCII)
+        ("手机１３８１２３４５６７８", [("mobile", "13812345678")]),
+        (
+            "１１０１０５１９４９１２３１００２Ｘ",
+            [("resident_id", "11010519491231002X")],
+        ),
+        # adjacent matches
+        (
+            "010-62345678或0755-8765432",
+            [("landline", "010-62345678"), ("landline", "0755-8765432")],
+        ),
+        (
+            "13812345678、13987654321",
+            [("mobile", "13812345678"), ("mobile", "13987654321")],
+        ),
+        # prefixes and separators
+        ("+8613812345678", [("mobile", "+8613812345678")]),
+        ("0086 13812345678", [("mobile", "0086 13812345678")]),
+        ("138 1234 5678", [("mobile", "138 1234 5678")]),
+        ("6222 0212 3456 7890 128", [("bank_card", "6222 0212 3456 7890 128")]),
+        ("(023)62345678", [("landline", "(023)62345678")]),
+        ("ID110105194912310021X", []),
+        ("Tel13812345678", [("mobile", "Tel13812345678")]),
+        # other kinds
+        ("代码91110000600037341L", [("uscc", "91110000600037341L")]),
+        ("旧证110105491231002", [("resident_id", "110105491231002")]),
+        ("邮箱 zhang.san@example.com，", [("email", "zhang.san@example.com")]),
+        ("护照E12345678", [("passport", "E12345678")]),
+        ("车牌渝A12345", [("plate", "渝A12345")]),
+        ("新能源渝AD12345", [("plate", "渝AD12345")]),
+        ("IP 192.168.1.1", [("ipv4", "192.168.1.1")]),
+        ("地址2001:db8::1", [("ipv6", "2001:db8::1")]),
+        ("位置106.551556,29.563009", [("coordinates", "106.551556,29.563009")]),
+        ("联系人：张三电话", [("name", "联系人：张三")]),
+        ("王小明先生已到", [("name", "王小明先生")]),
+        (
+            "住重庆市渝中区解放碑路88号3栋2单元",
+            [("address", "住重庆市渝中区解放碑路88号3栋2单元")],
+        ),
+    ],
+)
+def test_detects(text, expected):
+    assert kinds(text) == sorted(expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "110105194912310021",  # wrong check character
+        "110105194913310028",  # month 13
+        "990105194912310021",  # unknown area
+        "6222021234567890127",  # fails Luhn
+        "91110000600037341M",  # wrong GB 32100 check character
+        "12812345678",  # not a mobile prefix
+        "订单号202301011234567",  # a 15-digit number with no valid date
+        "时间12:30:45",
+        "版本1.2",
+        "金额12345.67元",
+        "010-1234567",  # local number cannot start with 1
+        "138123456789",  # 12 digits: not a mobile
+    ],
+)
+def test_look_alikes_are_not_detected(text):
+    assert kinds(text) == []
+
+
+def test_generated_identifiers_agree_with_stdnum():
+    rng = random.Random(RNG_SEED)
+    values = (
+        [synthetic.resident_id(rng) for _ in range(2000)]
+        + [synthetic.bad_resident_id(rng) for _ in range(2000)]
+        + [synthetic.uscc_code(rng) for _ in range(1000)]
+        + [synthetic.bad_uscc(rng) for _ in range(1000)]
+        + [synthetic.bank_card(rng) for _ in range(1000)]
+        + [synthetic.bad_bank_card(rng) for _ in range(1000)]
+    )
+    frame = pl.DataFrame({"t": values})
+    found = detectors.detect(frame, ["t"])
+    by_row = dict(zip(found["row"].to_list(), found["kind"].to_list(), strict=False))
+    for i, value in enumerate(values):
+        expected = (
+            "resident_id"
+            if verify.is_resident_id(value)
+            else "uscc"
+            if verify.is_uscc(value)
+            else "bank_card"
+            if verify.is_bank_card(value)
+            else None
+        )
+        if expected == "bank_card" and len(value) == 18 and by_row.get(i) is None:
+            continue  # an ID-shaped number is not taken for a card
+        assert by_row.get(i) == expected, value
+
+
+def test_area_code_must_exist_in_birth_year():
+    # 110103 (崇文区) existed until 2010: valid for 1980, not for 2015.
+    from stdnum.cn import ric
+
+    for year, ok in (("1980", True), ("2015", False)):
+        body = "110103" + year + "0101" + "123"
+        value = body + ric.calc_check_digit(body + "0")
+        assert (kinds(value) == [("resident_id", value)]) is ok
+        assert verify.is_resident_id(value) is ok
+
+
+def test_residual_scan_uses_stdnum():
+    rng = random.Random(3)
+    frame = pl.DataFrame(
+        {"a": [synthetic.resident_id(rng), "无", synthetic.bank_card(rng)]}
+    )
+    counts = verify.scan_tokens(detectors.extract_candidates(frame, ["a"])["tok"])
+    assert counts["stdnum:resident_id"] == 1
+    assert counts["stdnum:bank_card"] == 1

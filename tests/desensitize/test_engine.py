@@ -1,0 +1,184 @@
+"""The streaming engine: formats, encodings, chunking, outputs, report,
+residual scan, k-anonymity and failure handling."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+
+import openpyxl
+import polars as pl
+import pytest
+
+from ckanext.cqgov.desensitize import engine, synthetic
+
+HEADER = ["序号", "姓名", "身份证号", "备注", "年龄", "性别"]
+
+
+def rows(n, seed=1):
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        out.append(
+            [
+                str(i),
+                synthetic.person_name(rng),
+                synthetic.resident_id(rng),
+                f"电话{synthetic.mobile(rng)}，身份证{synthetic.resident_id(rng)}",
+                str(rng.randint(20, 59)),
+                rng.choice("男女"),
+            ]
+        )
+    return out
+
+
+def write_csv(path, data, encoding="utf-8"):
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        writer = csv.writer(fh)
+        writer.writerow(HEADER)
+        writer.writerows(data)
+
+
+def check_outputs(result, n):
+    assert result.status == "ok"
+    assert result.report["residual_total"] == 0
+    out = pl.read_csv(result.outputs["csv"], infer_schema=False)
+    assert out.height == n
+    assert out["身份证号"].str.contains(r"^[0-9]{6}\*{8}[0-9X]{4}$").all()
+    assert (
+        out["备注"]
+        .str.contains(r"电话1[0-9]{2}\*{4}[0-9]{4}，身份证[0-9]{6}\*{8}")
+        .all()
+    )
+    with open(result.outputs["json"], encoding="utf-8") as fh:
+        records = json.load(fh)
+    assert len(records) == n and records[0]["身份证号"] == out["身份证号"][0]
+    sheet = openpyxl.load_workbook(result.outputs["xlsx"], read_only=True).worksheets[0]
+    xrows = list(sheet.iter_rows(values_only=True))
+    assert list(xrows[0]) == out.columns and len(xrows) == n + 1
+    return out
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(tmp_path, encoding):
+    src = tmp_path / "in.csv"
+    write_csv(src, rows(300), encoding)
+    result = engine.run(str(src), "csv", str(tmp_path), "out")
+    expected = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig"}.get(encoding, "gb18030")
+    assert result.report["encoding"] == expected
+    out = check_outputs(result, 300)
+    assert out["性别"].is_in(["男", "女"]).all()
+
+
+def test_small_chunks_and_quoted_newlines(tmp_path):
+    src = tmp_path / "in.csv"
+    data = rows(400)
+    for r in data[::7]:
+        r[3] = r[3] + '\n第二行，含"引号"'
+    write_csv(src, data)
+    result = engine.run(
+        str(src), "csv", str(tmp_path), "out", engine.Options(chunk_bytes=4096)
+    )
+    out = check_outputs(result, 400)
+    assert out["备注"].str.contains("\n第二行").sum() == len(data[::7])
+
+
+def test_xlsx_and_json_inputs(tmp_path):
+    data = rows(50)
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    for r in data:
+        sheet.append([int(r[0]), *r[1:4], int(r[4]), r[5]])
+    book.save(tmp_path / "in.xlsx")
+    check_outputs(engine.run(str(tmp_path / "in.xlsx"), "xlsx", str(tmp_path), "a"), 50)
+
+    records = [dict(zip(HEADER, r, strict=False)) for r in data]
+    (tmp_path / "in.json").write_text(json.dumps(records, ensure_ascii=False), "utf-8")
+    check_outputs(engine.run(str(tmp_path / "in.json"), "json", str(tmp_path), "b"), 50)
+    lines = "\n".join(json.dumps(r, ensure_ascii=False) for r in records)
+    (tmp_path / "in.ndjson").write_text(lines + "\n", "utf-8")
+    check_outputs(
+        engine.run(str(tmp_path / "in.ndjson"), "json", str(tmp_path), "c"), 50
+    )
+
+
+def test_report_per_column(tmp_path):
+    src = tmp_path / "in.csv"
+    write_csv(src, rows(100))
+    report = engine.run(str(src), "csv", str(tmp_path), "out").report
+    cols = {c["name"]: c for c in report["columns"]}
+    assert cols["姓名"]["source"] == "header" and cols["姓名"]["operators"] == {
+        "name": "mask:1:0"
+    }
+    assert cols["备注"]["findings"] == {"mobile": 100, "resident_id": 100}
+    assert cols["备注"]["operators"]["mobile"] == "mask:3:4"
+    assert cols["年龄"]["operators"] == {"age": "generalize:10"}
+    assert report["k_anonymity"]["quasi_identifiers"] == ["年龄", "性别"]
+
+
+def test_declared_categories_and_suppress(tmp_path):
+    src = tmp_path / "in.csv"
+    write_csv(src, rows(20))
+    options = engine.Options(
+        declared={"序号": "none", "性别": "name"},
+        policy=engine.operators.parse_policy("name=suppress"),
+    )
+    result = engine.run(str(src), "csv", str(tmp_path), "out", options)
+    out = pl.read_csv(result.outputs["csv"], infer_schema=False)
+    assert "姓名" not in out.columns and "性别" not in out.columns
+    assert {c["name"]: c["suppressed"] for c in result.report["columns"]}["姓名"]
+
+
+def test_k_anonymity_refused_then_suppressed(tmp_path):
+    src = tmp_path / "in.csv"
+    data = rows(60)
+    data[0][4], data[0][5] = "99", "男"  # a class of one
+    write_csv(src, data)
+    refused = engine.run(str(src), "csv", str(tmp_path), "out", engine.Options(k_min=2))
+    assert refused.status == "refused"
+    assert refused.report["k_anonymity"]["k"] == 1
+    assert refused.outputs == {}
+    assert not [p for p in os.listdir(tmp_path) if p.startswith(("out", ".out"))]
+
+    accepted = engine.run(
+        str(src),
+        "csv",
+        str(tmp_path),
+        "out",
+        engine.Options(k_min=2, accept_suppression=True),
+    )
+    k = accepted.report["k_anonymity"]
+    assert accepted.status == "ok" and k["action"] == "suppressed"
+    assert k["k_after"] >= 2
+    out = pl.read_csv(accepted.outputs["csv"], infer_schema=False)
+    assert out.height == 60 - k["rows_suppressed"]
+    assert "90-99" not in out["年龄"].to_list()
+
+
+def test_bad_input_leaves_nothing(tmp_path):
+    src = tmp_path / "in.xlsx"
+    src.write_bytes(b"not a workbook")
+    with pytest.raises(engine.EngineError):
+        engine.run(str(src), "xlsx", str(tmp_path), "out")
+    assert os.listdir(tmp_path) == ["in.xlsx"]
+
+
+def test_progress_is_reported(tmp_path):
+    src = tmp_path / "in.csv"
+    write_csv(src, rows(500))
+    seen = []
+    engine.run(
+        str(src),
+        "csv",
+        str(tmp_path),
+        "out",
+        engine.Options(
+            chunk_bytes=8192, progress=lambda done, total: seen.append((done, total))
+        ),
+    )
+    assert len(seen) > 3
+    assert seen[-1][0] == seen[-1][1] == os.path.getsize(src)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
