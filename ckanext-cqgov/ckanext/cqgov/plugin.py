@@ -13,6 +13,7 @@ from ckanext.cqgov.access import plugin as access
 from ckanext.cqgov.search import chinese_search
 from ckanext.cqgov.spreadsheet import actions as spreadsheet
 from ckanext.cqgov.spreadsheet import views as spreadsheet_views
+from ckanext.cqgov.desensitize import logic as desensitize
 from ckanext.cqgov.workflow import logic as workflow_logic
 from ckanext.cqgov.workflow import tasks as workflow_tasks  # noqa: F401 (registers)
 from ckanext.cqgov.workflow import views as workflow_views
@@ -47,6 +48,7 @@ class CqgovPlugin(p.SingletonPlugin):
             **access.get_actions(),
             **workflow_logic.get_actions(),
             **spreadsheet.get_actions(),
+            **desensitize.get_actions(),
         }
 
     def get_auth_functions(self):
@@ -54,9 +56,31 @@ class CqgovPlugin(p.SingletonPlugin):
             **access.get_auth_functions(),
             **workflow_logic.get_auth_functions(),
             **spreadsheet.get_auth_functions(),
+            **desensitize.get_auth_functions(),
         }
 
     # --- end access ----------------------------------------------------------
+
+    # --- desensitize: the publish gate (ckanext.cqgov.desensitize.logic) ----
+    p.implements(p.IResourceController, inherit=True)
+    p.implements(p.IValidators)
+
+    def get_validators(self):
+        return desensitize.get_validators()
+
+    def before_resource_create(self, context, resource):
+        desensitize.before_create(context, resource)
+
+    def after_resource_create(self, context, resource):
+        desensitize.after_change(context, resource)
+
+    def before_resource_update(self, context, current, resource):
+        desensitize.before_update(context, current, resource)
+
+    def after_resource_update(self, context, resource):
+        desensitize.after_change(context, resource)
+
+    # --- end desensitize -----------------------------------------------------
 
     # IMiddleware
 
