@@ -32,6 +32,7 @@ def csv_upload(rows: int = 20, with_ids: bool = True, seed: int = 1) -> FileStor
 
 @pytest.fixture
 def publisher(dataset_factory):
+    jobs.get_queue().empty()
     user = factories.User()
     org = factories.Organization(users=[{"name": user["name"], "capacity": "editor"}])
     dataset = dataset_factory(owner_org=org["id"], open_type="proactive")
@@ -72,7 +73,6 @@ def resources_of(dataset) -> list[dict]:
 
 
 def test_sensitive_upload_stays_share_and_gets_open_derivatives(publisher):
-    jobs.get_queue().empty()
     user, dataset = publisher
     original = upload(user, dataset, csv_upload())
     assert original["audience"] == "share"  # held until scanned
@@ -109,7 +109,6 @@ def test_sensitive_upload_stays_share_and_gets_open_derivatives(publisher):
 
 
 def test_clean_upload_gets_the_requested_audience(publisher):
-    jobs.get_queue().empty()
     user, dataset = publisher
     original = upload(user, dataset, csv_upload(with_ids=False))
     assert run_queued() == [gate.CLEAN]
@@ -129,7 +128,6 @@ def test_not_open_entries_are_not_scanned(dataset_factory):
 
 
 def test_failed_job_publishes_nothing_and_can_be_retried(publisher, monkeypatch):
-    jobs.get_queue().empty()
     user, dataset = publisher
     original = upload(user, dataset, csv_upload())
 
@@ -157,11 +155,16 @@ def test_failed_job_publishes_nothing_and_can_be_retried(publisher, monkeypatch)
     assert len(resources_of(dataset)) == 4
 
 
-def test_replacing_the_original_replaces_the_derivatives_in_place(publisher):
-    jobs.get_queue().empty()
+def scanned(publisher, rows: int):
+    """An upload of ``rows`` ID numbers, its job already run."""
     user, dataset = publisher
-    original = upload(user, dataset, csv_upload(rows=5))
+    original = upload(user, dataset, csv_upload(rows=rows))
     run_queued()
+    return user, dataset, original
+
+
+def test_replacing_the_original_replaces_the_derivatives_in_place(publisher):
+    user, dataset, original = scanned(publisher, 5)
     first = DesensitizeJob.get(original["id"]).as_dict()["derivatives"]
 
     helpers.call_action(
@@ -183,10 +186,7 @@ def test_replacing_the_original_replaces_the_derivatives_in_place(publisher):
 
 
 def test_actions_need_edit_rights(publisher):
-    jobs.get_queue().empty()
-    user, dataset = publisher
-    original = upload(user, dataset, csv_upload(rows=3))
-    run_queued()
+    _user, _dataset, original = scanned(publisher, 3)
     stranger = factories.User()
     for action in (
         "cqgov_desensitize_status",
