@@ -49,6 +49,8 @@ def kinds(text: str) -> list[tuple[str, str]]:
         ("Tel13812345678", [("mobile", "Tel13812345678")]),
         # other kinds
         ("代码91110000600037341L", [("uscc", "91110000600037341L")]),
+        # passes GB 11643's check but its area code never existed: a card
+        ("629897192102025985", [("bank_card", "629897192102025985")]),
         ("旧证110105491231002", [("resident_id", "110105491231002")]),
         ("邮箱 zhang.san@example.com，", [("email", "zhang.san@example.com")]),
         ("护照E12345678", [("passport", "E12345678")]),

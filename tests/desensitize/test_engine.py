@@ -182,3 +182,12 @@ def test_progress_is_reported(tmp_path):
     assert len(seen) > 3
     assert seen[-1][0] == seen[-1][1] == os.path.getsize(src)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+
+
+def test_figures_per_district_are_not_refused_for_k(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text("区县,企业数\n渝中区,120\n江北区,98\n", "utf-8")
+    result = engine.run(str(src), "csv", str(tmp_path), "out", engine.Options(k_min=5))
+    assert result.status == "ok"
+    assert result.report["k_anonymity"]["k"] == 1
+    assert result.report["k_anonymity"]["enforced"] is False

@@ -69,7 +69,10 @@ class Loader:
 
     def _call(self, action: str, data: dict[str, Any]) -> Any:
         # A fresh context per call: actions store objects in the one they get.
-        return tk.get_action(action)({"user": self.user}, data)
+        # The generated demo files hold no personal data: the desensitization
+        # gate is not run on them.
+        context = {"user": self.user, "cqgov_desensitize_skip": True}
+        return tk.get_action(action)(context, data)
 
     def _show(self, action: str, name: str, **extra: Any) -> dict[str, Any] | None:
         try:

@@ -415,7 +415,10 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
                 "bank_card",
             ),
         ),
-        "d18": when(ric18_valid(tok), "resident_id_check"),
+        "d18": when(
+            ric18_valid(tok) & tok.str.slice(0, 6).is_in(_area_series().implode()),
+            "resident_id_check",
+        ),
         "d18_rest": when(
             # an ID-shaped number (area, birth century) failing its check is
             # a mistyped ID, not a card

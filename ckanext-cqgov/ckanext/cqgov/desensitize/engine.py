@@ -554,8 +554,21 @@ def run(
         kreport = counter.summary(options.k_min)
         kreport["action"] = "none"
         status = "ok"
+        # k is enforced on tables of personal records: quasi-identifiers
+        # declared by the data items, or found beside personal data (a
+        # table of figures per district is not refused for k = 1).
+        personal = any(
+            kind not in colplan.QUASI_IDENTIFIERS
+            for report in transformer.reports.values()
+            for kind, count in report.findings.items()
+            if count
+        )
+        declared_qi = any(
+            p.quasi_identifier and p.source == "data_item" for p in transformer.plans
+        )
+        kreport["enforced"] = bool(counter.columns) and (personal or declared_qi)
         if (
-            counter.columns
+            kreport["enforced"]
             and kreport["k"] is not None
             and kreport["k"] < options.k_min
         ):

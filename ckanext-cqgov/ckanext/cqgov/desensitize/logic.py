@@ -12,6 +12,7 @@ killed job publishes nothing and can be run again.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -31,6 +32,10 @@ log = logging.getLogger(__name__)
 SKIP = "cqgov_desensitize_skip"  # context flag: changes made by the gate itself
 _REQUESTED = "cqgov_desensitize_requested"
 _SCAN = "cqgov_desensitize_scan"
+_CLEAN_REPORT = "cqgov_desensitize_clean_report"
+# Uploads up to this size are scanned while they are saved (a clean one
+# keeps its audience at once); larger ones wait for the background job.
+INLINE_SCAN_BYTES = 2 * 1024 * 1024
 FORMATS = ("csv", "json", "xlsx")
 _MEDIA = {"csv": "text/csv", "json": "application/json", "xlsx": None}
 
@@ -68,15 +73,78 @@ def _hold(context: Context, resource: dict[str, Any], open_type: str | None) -> 
         return
     context[_SCAN] = True
     context[_REQUESTED] = resource.get("audience") or "share"
+    report = _inline_scan(resource)
+    if report is not None and not gate.findings(report):
+        # A small clean file keeps the audience asked for at once.
+        context[_CLEAN_REPORT] = report
+        return
     # Until the scan is done the file is government-only.
     resource["audience"] = "share"
+
+
+def _inline_scan(resource: dict[str, Any]) -> dict | None:
+    """Scans a small upload while it is being saved; ``None`` for large or
+    unreadable files (the background job handles those)."""
+    upload = resource.get("upload")
+    stream = getattr(upload, "stream", None)
+    fmt = gate.data_format({**resource, "url": getattr(upload, "filename", "") or ""})
+    if stream is None or fmt is None or not hasattr(stream, "seek"):
+        return None
+    start = stream.tell()
+    data = stream.read(INLINE_SCAN_BYTES + 1)
+    stream.seek(start)
+    if len(data) > INLINE_SCAN_BYTES:
+        return None
+    workdir = tempfile.mkdtemp(prefix="cqgov-desensitize-")
+    try:
+        source = os.path.join(workdir, f"upload.{fmt}")
+        with open(source, "wb") as fh:
+            fh.write(data)
+        options = _settings()
+        options.formats = ()
+        package = model.Package.get(resource.get("package_id") or "")
+        if package is not None:
+            options.declared = gate.declared_categories(
+                _data_items(package.extras.get("data_items"))
+            )
+        return engine.run(source, fmt, workdir, "scan", options).report
+    except Exception:  # unreadable here: let the job report it
+        log.warning("inline desensitization scan failed", exc_info=True)
+        return None
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _data_items(raw: Any) -> Any:
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return None
+    return raw
 
 
 def after_change(context: Context, resource: dict[str, Any]) -> None:
     if context.get(SKIP) or not context.pop(_SCAN, False):
         return
     requested = context.pop(_REQUESTED, "share")
+    report = context.pop(_CLEAN_REPORT, None)
+    if report is not None:
+        _record_clean(resource["id"], resource["package_id"], requested, report)
+        return
     enqueue(resource["id"], resource["package_id"], requested, False)
+
+
+def _record_clean(resource_id: str, package_id: str, requested: str, report: dict):
+    job = DesensitizeJob.get(resource_id)
+    if job is None:
+        job = DesensitizeJob(resource_id=resource_id, package_id=package_id)
+        model.Session.add(job)
+    job.requested_audience = requested
+    job.accept_suppression = False
+    job.derivatives = job.derivatives or {}
+    job.error = None
+    _save(job, status=gate.CLEAN, progress=100, findings={}, report=report)
 
 
 def enqueue(resource_id: str, package_id: str, requested: str, accept: bool) -> dict:
