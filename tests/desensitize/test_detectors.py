@@ -139,3 +139,10 @@ def test_residual_scan_uses_stdnum():
     counts = verify.scan_tokens(detectors.extract_candidates(frame, ["a"])["tok"])
     assert counts["stdnum:resident_id"] == 1
     assert counts["stdnum:bank_card"] == 1
+
+
+def test_gate_counts_personal_findings_only():
+    from ckanext.cqgov.desensitize import gate
+
+    report = {"columns": [{"findings": {"uscc": 3, "mobile": 1, "sex": 9}}]}
+    assert gate.findings(report) == {"mobile": 1}

@@ -12,9 +12,12 @@ from ckanext.cqgov.desensitize import detectors
 
 SCANNED_OPEN_TYPES = ("proactive", "on_application")
 FORMATS = {"csv": "csv", "txt": "csv", "xlsx": "xlsx", "json": "json", "ndjson": "json"}
-SENSITIVE_KINDS = frozenset(detectors.TEXT_KINDS) | frozenset(
-    colplan.SENSITIVE_CATEGORIES
-)
+# A unified social credit code identifies a legal person and is public
+# (enterprise credit publicity): it is detected, reported and masked in the
+# copies, but alone it does not make a file sensitive.
+SENSITIVE_KINDS = (
+    frozenset(detectors.TEXT_KINDS) | frozenset(colplan.SENSITIVE_CATEGORIES)
+) - {"uscc"}
 DERIVED_FROM = "derived_from"
 
 # Job states of the desensitization of one original resource.
