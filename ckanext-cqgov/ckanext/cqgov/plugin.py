@@ -10,10 +10,10 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.cqgov import api_errors, cli, helpers
 from ckanext.cqgov.access import plugin as access
+from ckanext.cqgov.desensitize import logic as desensitize
 from ckanext.cqgov.search import chinese_search
 from ckanext.cqgov.spreadsheet import actions as spreadsheet
 from ckanext.cqgov.spreadsheet import views as spreadsheet_views
-from ckanext.cqgov.desensitize import logic as desensitize
 from ckanext.cqgov.workflow import logic as workflow_logic
 from ckanext.cqgov.workflow import tasks as workflow_tasks  # noqa: F401 (registers)
 from ckanext.cqgov.workflow import views as workflow_views
