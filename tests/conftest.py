@@ -6,14 +6,29 @@ CKAN's pytest plugin (``--ckan-ini=config/test.ini``, set by ``make test``) prov
 
 from __future__ import annotations
 
+import copy
 import os
 
 import pytest
 
-# The catalog fields the dataset schema requires, with neutral values.
+# The catalog fields the dataset schema requires, with neutral values: a
+# departmental entry, shared unconditionally through the platform's API, open,
+# with one data item that is not sensitive. The resource code is generated.
 CATALOG_DEFAULTS = {
     "resource_category": "departmental",
+    "format_type": "spreadsheet",
+    "format_subtype": "csv",
+    "data_items": [
+        {
+            "name": "名称",
+            "data_type": "C",
+            "length": "100",
+            "description": "条目名称",
+            "sensitive_category": "none",
+        }
+    ],
     "share_type": "unconditional",
+    "share_method": "platform_api",
     "open_type": "proactive",
     "update_cycle": "yearly",
 }
@@ -50,18 +65,25 @@ def clean_db(with_plugins, clean_db, migrate_db_for):
 @pytest.fixture
 def catalog_fields():
     """The required catalog fields, to spread into ``factories.Dataset(...)``."""
-    return dict(CATALOG_DEFAULTS)
+    return copy.deepcopy(CATALOG_DEFAULTS)
 
 
 @pytest.fixture
 def dataset_factory(catalog_fields):
     """``factories.Dataset`` with the catalog fields the schema requires and an
-    owner organization."""
+    owner organization.
+
+    Created by the site user (a sysadmin), an entry is ``approved`` (published)
+    unless ``catalog_status`` says otherwise; created by a given ``user`` it
+    starts as a ``draft`` like any entry a department compiles.
+    """
     from ckan.tests import factories
 
     def make(**kwargs):
         if "owner_org" not in kwargs:
             kwargs["owner_org"] = factories.Organization()["id"]
+        if "user" not in kwargs:
+            kwargs.setdefault("catalog_status", "approved")
         return factories.Dataset(**{**catalog_fields, **kwargs})
 
     return make

@@ -66,7 +66,17 @@ def test_api_creates_organization_and_dataset_with_token(running_portal):
         owner_org="portal-test-dept",
         notes="用于验证门户的测试数据集",
         resource_category="departmental",
+        format_type="spreadsheet",
+        data_items=[
+            {
+                "name": "停车场名称",
+                "data_type": "C",
+                "length": "50",
+                "sensitive_category": "none",
+            }
+        ],
         share_type="unconditional",
+        share_method="platform_api",
         open_type="proactive",
         update_cycle="monthly",
     )

@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 import yaml
 
-from ckanext.cqgov.demo.catalog import DEFAULT_SEED, build_catalog
-from ckanext.cqgov.demo.uscc import (
+from ckanext.cqgov.catalog.uscc import (
     USCC_ALPHABET,
     is_valid_uscc,
     make_uscc,
     org_code_check_character,
     uscc_check_character,
 )
+from ckanext.cqgov.demo.catalog import DEFAULT_SEED, build_catalog
 
 SCHEMAS = Path(__file__).resolve().parents[2] / "schemas"
 NAME = re.compile(r"^[a-z0-9_-]{2,100}$")

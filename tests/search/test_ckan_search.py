@@ -168,6 +168,8 @@ class TestQueries:
                 owner_org=other["id"],
                 tags=[{"name": "education"}],
                 share_type="conditional",
+                share_condition="仅限政务部门履行职责使用",
+                share_basis="《中华人民共和国教育法》",
             ),
         ]
 
@@ -400,7 +402,9 @@ class TestVisibility:
         result = self.search_as(admin, include_private=True)
         assert result["count"] == 4
 
-    def test_drafts_only_for_their_creator_with_include_drafts(self, world):
+    def test_drafts_only_for_their_creator_with_include_drafts(
+        self, world, catalog_fields
+    ):
         creator = world["member"]
         context = {"user": creator["name"], "ignore_auth": False}
         helpers.call_action(
@@ -410,10 +414,7 @@ class TestVisibility:
             title="草稿",
             owner_org="org-a",
             state="draft",
-            resource_category="departmental",
-            share_type="unconditional",
-            open_type="proactive",
-            update_cycle="yearly",
+            **catalog_fields,
         )
         assert "a-draft" not in names(self.search_as(creator, include_private=True))
         assert "a-draft" in names(self.search_as(creator, include_drafts=True))

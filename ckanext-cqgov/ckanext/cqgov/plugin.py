@@ -10,6 +10,8 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.cqgov import api_errors, cli, helpers
 from ckanext.cqgov.access import plugin as access
+from ckanext.cqgov.catalog import hooks as catalog_hooks
+from ckanext.cqgov.catalog import validators as catalog_validators
 from ckanext.cqgov.desensitize import logic as desensitize
 from ckanext.cqgov.search import chinese_search
 from ckanext.cqgov.spreadsheet import actions as spreadsheet
@@ -32,6 +34,7 @@ def _blueprints():
 @tk.blanket.blueprints(_blueprints)
 class CqgovPlugin(p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
     p.implements(p.IConfigurer, inherit=True)
 
     # IConfigurer
@@ -66,7 +69,11 @@ class CqgovPlugin(p.SingletonPlugin):
     p.implements(p.IValidators)
 
     def get_validators(self):
-        return desensitize.get_validators()
+        # the catalog's scheming validators and the desensitize gate's
+        return {
+            **catalog_validators.get_validators(),
+            **desensitize.get_validators(),
+        }
 
     def before_resource_create(self, context, resource):
         desensitize.before_create(context, resource)
@@ -92,7 +99,6 @@ class CqgovPlugin(p.SingletonPlugin):
     # segmented index fields and edismax parameters, the same for Solr and
     # cqgov_pgsearch
     p.implements(p.IConfigurable, inherit=True)
-    p.implements(p.IPackageController, inherit=True)
 
     def configure(self, config_):
         chinese_search.configure(config_)
@@ -104,3 +110,7 @@ class CqgovPlugin(p.SingletonPlugin):
         return chinese_search.before_dataset_search(search_params)
 
     # --- end search ----------------------------------------------------------
+    # IPackageController (catalog)
+
+    def after_dataset_show(self, context, pkg_dict):
+        return catalog_hooks.add_provider_code(pkg_dict)

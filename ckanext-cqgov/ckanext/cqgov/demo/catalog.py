@@ -8,14 +8,17 @@ fixed so a loader can find what it created before. Pure module: no CKAN imports;
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import random
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from ckanext.cqgov.catalog.uscc import make_uscc
 from ckanext.cqgov.demo.synthetic import URBAN_DISTRICTS, render_csv
 from ckanext.cqgov.demo.tables import TABLES
-from ckanext.cqgov.demo.uscc import make_uscc
 
 DEFAULT_SEED = 2026
 MUNICIPAL_REGION = "500000"
@@ -90,11 +93,24 @@ class Dataset:
     release_date: str
     license_id: str
     resources: tuple[Resource, ...]
+    basic_type: str = ""
+    theme: str = ""
+    format_type: str = "spreadsheet"
+    format_subtype: str = "csv"
+    share_method: str = ""
+    data_items: tuple[dict[str, str], ...] = ()
+    region: str = ""
+    source_system: str = ""
+    contact: str = ""
+    #: The review state the demo shows this entry in.
+    catalog_status: str = "approved"
 
     def as_dict(self) -> dict[str, Any]:
         """Package fields (``owner_org`` is the organization's name).
 
-        Condition and basis texts that do not apply are left out, not empty.
+        Texts and choices that do not apply are left out, not empty. The review
+        state is not a package field: the loader reaches it through the
+        workflow.
         """
         data: dict[str, Any] = {
             "name": self.name,
@@ -104,13 +120,27 @@ class Dataset:
             "private": False,
             "tags": [{"name": tag} for tag in self.tags],
             "resource_category": self.resource_category,
+            "format_type": self.format_type,
+            "data_items": [dict(item) for item in self.data_items],
             "share_type": self.share_type,
             "open_type": self.open_type,
             "update_cycle": self.update_cycle,
             "release_date": self.release_date,
             "license_id": self.license_id,
         }
-        for key in ("share_condition", "share_basis", "open_condition", "open_basis"):
+        for key in (
+            "basic_type",
+            "theme",
+            "format_subtype",
+            "share_condition",
+            "share_basis",
+            "share_method",
+            "open_condition",
+            "open_basis",
+            "region",
+            "source_system",
+            "contact",
+        ):
             if getattr(self, key):
                 data[key] = getattr(self, key)
         return data
@@ -1257,6 +1287,96 @@ def _resources(
     return tuple(resources)
 
 
+#: The kind of each basic entry (Art. 15(2)).
+_BASIC_TYPES: dict[str, str] = {
+    "cq-major-projects": "investment_project",
+    "cq-investment-project-filings": "investment_project",
+    "cq-credit-lists": "credit",
+    "cq-market-entity-registration": "legal_person",
+    "cq-abnormal-operations": "credit",
+    "cq-household-population": "natural_person",
+    "cq-land-supply": "natural_resources_geo",
+    "cq-geological-hazards": "natural_resources_geo",
+    "cq-social-organizations": "legal_person",
+    "cq-standard-place-names": "natural_resources_geo",
+    "yuzhong-key-projects": "investment_project",
+    "shapingba-key-projects": "investment_project",
+}
+
+#: The theme of thematic entries, by the provider's subject; entries whose
+#: theme differs from their provider's are listed by name.
+_THEMES_BY_SUBJECT: dict[str, str] = {
+    "development": "market_supervision",
+    "transport": "traffic",
+    "rail": "traffic",
+    "health": "health",
+    "drug": "health",
+    "market": "health",
+    "environment": "eco_environment",
+    "social_security": "social_security",
+    "police": "traffic",
+    "housing": "urban_construction",
+    "civil": "civil_affairs",
+}
+_THEMES_BY_ENTRY: dict[str, str] = {
+    "cq-vocational-skill-certificates": "employment",
+}
+
+#: Data items that hold personal information, by column header.
+_SENSITIVE_HEADERS: dict[str, str] = {
+    "经营者名称": "name",
+    "住所": "address",
+    "联系电话": "phone",
+}
+
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_DECIMAL = re.compile(r"^-?[0-9]+\.[0-9]+$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9]{2}:[0-9]{2}")
+
+
+def _data_items(content: bytes) -> tuple[dict[str, str], ...]:
+    """One data item per CSV column, its type and length read off the values."""
+    rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))
+    headers, values = rows[0], rows[1:]
+    items = []
+    for index, header in enumerate(headers):
+        column = [row[index] for row in values if row[index] != ""]
+        longest = max((len(v) for v in column), default=1)
+        if column and all(_INTEGER.match(v) for v in column):
+            data_type, length = "I", ""
+        elif column and all(_INTEGER.match(v) or _DECIMAL.match(v) for v in column):
+            data_type, length = "N", str(longest)
+        elif column and all(_DATE.match(v) for v in column):
+            data_type, length = "D", ""
+        elif column and all(_DATETIME.match(v) for v in column):
+            data_type, length = "T", ""
+        else:
+            data_type, length = "C", str(-(-max(longest, 1) // 10) * 10)
+        sensitive = _SENSITIVE_HEADERS.get(header, "none")
+        item = {
+            "name": header,
+            "data_type": data_type,
+            "description": (
+                f"{header}（含个人信息，开放前须脱敏）"
+                if sensitive != "none"
+                else header
+            ),
+            "sensitive_category": sensitive,
+        }
+        if length:
+            item["length"] = length
+        items.append(item)
+    return tuple(items)
+
+
+def _share_method(entry: _Entry) -> str:
+    """Basic entries online through the API (Art. 15(2)); others as files."""
+    if entry.share == "not_shared":
+        return ""
+    return "platform_api" if entry.category == "basic" else "platform_file"
+
+
 def build_catalog(seed: int = DEFAULT_SEED) -> Catalog:
     """The whole demo catalog. Equal seeds give equal catalogs."""
     rng = random.Random(seed)
@@ -1268,6 +1388,12 @@ def build_catalog(seed: int = DEFAULT_SEED) -> Catalog:
         law = _LAWS[subjects[org.name]]
         share_condition, share_basis = _share_texts(entry, org.title, law)
         open_condition, open_basis = _open_texts(entry, org.title, law)
+        resources = _resources(entry, _places(org), seed)
+        theme = ""
+        if entry.category == "thematic":
+            theme = _THEMES_BY_ENTRY.get(
+                entry.name, _THEMES_BY_SUBJECT[subjects[org.name]]
+            )
         datasets.append(
             Dataset(
                 name=entry.name,
@@ -1285,7 +1411,14 @@ def build_catalog(seed: int = DEFAULT_SEED) -> Catalog:
                 update_cycle=entry.cycle,
                 release_date=_release_date(rng),
                 license_id=rng.choice(_LICENSES[entry.open]),
-                resources=_resources(entry, _places(org), seed),
+                resources=resources,
+                basic_type=_BASIC_TYPES.get(entry.name, ""),
+                theme=theme,
+                share_method=_share_method(entry),
+                data_items=_data_items(resources[0].content),
+                region=org.region,
+                source_system=f"{org.title}业务管理系统",
+                contact=f"{org.title}数据管理处，电话023-0000{len(datasets):04d}",
             )
         )
     return Catalog(organizations=tuple(organizations), datasets=tuple(datasets))

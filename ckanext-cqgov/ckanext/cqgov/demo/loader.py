@@ -127,6 +127,12 @@ class Loader:
             outcome = UPDATED
         else:
             outcome = UNCHANGED
+        if current.get("catalog_status") != dataset.catalog_status:
+            current = self._call(
+                "package_patch",
+                {"id": current["id"], "catalog_status": dataset.catalog_status},
+            )
+            outcome = UPDATED if outcome == UNCHANGED else outcome
         self._record("datasets", outcome, dataset.name)
 
         existing = {res.get("name"): res for res in current.get("resources", [])}

@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from ckanext.cqgov.demo.uscc import USCC_ALPHABET, make_uscc
+from ckanext.cqgov.catalog.uscc import USCC_ALPHABET, make_uscc
 
 # --- places -----------------------------------------------------------------
 
