@@ -20,10 +20,10 @@ CATALOG_DEFAULTS = {
     "format_subtype": "csv",
     "data_items": [
         {
-            "name": "名称",
+            "name": "编号",
             "data_type": "C",
-            "length": "100",
-            "description": "条目名称",
+            "length": "20",
+            "description": "记录编号",
             "sensitive_category": "none",
         }
     ],

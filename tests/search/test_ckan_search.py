@@ -412,6 +412,7 @@ class TestVisibility:
             context=context,
             name="a-draft",
             title="草稿",
+            notes="草稿摘要",
             owner_org="org-a",
             state="draft",
             **catalog_fields,
