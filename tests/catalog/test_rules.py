@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ckanext.cqgov.catalog.rules import entry_problems
+from ckanext.cqgov.catalog.vocab import MUST_SHARE_THEMES
 
 ITEM = {"name": "名称", "data_type": "C", "length": "50", "sensitive_category": "none"}
 
@@ -139,14 +140,7 @@ CASES = [
             },
             {(("share_type",), "theme_must_be_shared")},
         )
-        for theme in (
-            "administrative_approval",
-            "tax",
-            "eco_environment",
-            "health",
-            "social_security",
-            "traffic",
-        )
+        for theme in sorted(MUST_SHARE_THEMES)
     ],
     (
         {

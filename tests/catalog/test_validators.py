@@ -18,6 +18,13 @@ def act(action, **data):
     return helpers.call_action(action, context={"user": site_user["name"]}, **data)
 
 
+def member_of(org, role):
+    """A new user with ``role`` in ``org``."""
+    user = factories.User()
+    act("organization_member_create", id=org["id"], username=user["name"], role=role)
+    return user
+
+
 def create(catalog_fields, **changes):
     return factories.Dataset(**{**catalog_fields, **changes})
 
@@ -108,13 +115,7 @@ def test_messages_name_the_rule(org, catalog_fields, app):
 
 
 def test_valid_entry_gets_code_provider_code_and_draft(org, catalog_fields):
-    user = factories.User()
-    act(
-        "organization_member_create",
-        id=org["id"],
-        username=user["name"],
-        role="editor",
-    )
+    user = member_of(org, "editor")
     entry = helpers.call_action(
         "package_create",
         context={"user": user["name"], "ignore_auth": False},
@@ -183,13 +184,7 @@ def test_provider_code_cannot_be_set(org, catalog_fields):
 
 
 def test_publisher_cannot_forge_the_status(org, catalog_fields):
-    user = factories.User()
-    act(
-        "organization_member_create",
-        id=org["id"],
-        username=user["name"],
-        role="admin",
-    )
+    user = member_of(org, "admin")
     context = {"user": user["name"], "ignore_auth": False}
     with pytest.raises(helpers.logic.ValidationError) as raised:
         helpers.call_action(

@@ -53,21 +53,33 @@ def _text(entry: Mapping[str, Any], name: str) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
+#: The texts a share or open type requires (Art. 15(1), Art. 21):
+#: (field, value) → the fields that must not be blank, with the rule's code.
+REQUIRED_TEXTS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("share_type", "conditional"): (
+        ("share_condition", "conditional_needs_condition"),
+        ("share_basis", "conditional_needs_basis"),
+    ),
+    ("share_type", "not_shared"): (("share_basis", "not_shared_needs_basis"),),
+    ("open_type", "on_application"): (
+        ("open_condition", "on_application_needs_condition"),
+        ("open_basis", "on_application_needs_basis"),
+    ),
+    ("open_type", "not_open"): (("open_basis", "not_open_needs_basis"),),
+}
+
+
+def required_text_problems(entry: Mapping[str, Any], type_field: str) -> list[Problem]:
+    """The condition and basis texts the entry's share or open type needs."""
+    needed = REQUIRED_TEXTS.get((type_field, _text(entry, type_field)), ())
+    return [Problem((name,), code) for name, code in needed if _blank(entry.get(name))]
+
+
 def share_problems(entry: Mapping[str, Any]) -> list[Problem]:
     """Art. 15: share type, its condition and basis, category and theme."""
-    problems: list[Problem] = []
+    problems = required_text_problems(entry, "share_type")
     share_type = _text(entry, "share_type")
     category = _text(entry, "resource_category")
-    if share_type == "conditional":
-        if _blank(entry.get("share_condition")):
-            problems.append(
-                Problem(("share_condition",), "conditional_needs_condition")
-            )
-        if _blank(entry.get("share_basis")):
-            problems.append(Problem(("share_basis",), "conditional_needs_basis"))
-    elif share_type == "not_shared" and _blank(entry.get("share_basis")):
-        problems.append(Problem(("share_basis",), "not_shared_needs_basis"))
-
     method = _text(entry, "share_method")
     if category == "basic":
         if share_type and share_type != "unconditional":
@@ -90,18 +102,7 @@ def share_problems(entry: Mapping[str, Any]) -> list[Problem]:
 
 def open_problems(entry: Mapping[str, Any]) -> list[Problem]:
     """Art. 21: open type, its condition and basis."""
-    problems: list[Problem] = []
-    open_type = _text(entry, "open_type")
-    if open_type == "on_application":
-        if _blank(entry.get("open_condition")):
-            problems.append(
-                Problem(("open_condition",), "on_application_needs_condition")
-            )
-        if _blank(entry.get("open_basis")):
-            problems.append(Problem(("open_basis",), "on_application_needs_basis"))
-    elif open_type == "not_open" and _blank(entry.get("open_basis")):
-        problems.append(Problem(("open_basis",), "not_open_needs_basis"))
-    return problems
+    return required_text_problems(entry, "open_type")
 
 
 def classification_problems(entry: Mapping[str, Any]) -> list[Problem]:
