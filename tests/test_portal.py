@@ -40,8 +40,14 @@ def test_demo_catalog_is_loaded_once(running_portal):
     assert len(demo.datasets) >= 60
     orgs = running_portal.action("organization_list", all_fields=False).json()
     assert sorted(orgs["result"]) == sorted(org.name for org in demo.organizations)
-    search = running_portal.action("package_search", rows=1000).json()["result"]
+    search = running_portal.action(
+        "package_search", token=running_portal.token, rows=1000
+    ).json()["result"]
     assert search["count"] == len(demo.datasets)
+    # Every review state is shown; approved entries are the published catalog.
+    states = {r["name"]: r["catalog_status"] for r in search["results"]}
+    assert states == {d.name: d.catalog_status for d in demo.datasets}
+    assert set(states.values()) == {"draft", "submitted", "approved", "returned"}
     assert sorted(r["name"] for r in search["results"]) == sorted(
         d.name for d in demo.datasets
     )

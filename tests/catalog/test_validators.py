@@ -25,6 +25,12 @@ def member_of(org, role):
     return user
 
 
+#: The condition and basis texts blanked, so each rule starts from nothing.
+NO_TEXTS = dict.fromkeys(
+    ("share_condition", "share_basis", "open_condition", "open_basis"), ""
+)
+
+
 def create(catalog_fields, **changes):
     return factories.Dataset(**{**catalog_fields, **changes})
 
@@ -89,7 +95,7 @@ RULE_CASES = [
 
 @pytest.mark.parametrize("changes, field", RULE_CASES)
 def test_rule_errors_are_field_specific(org, catalog_fields, changes, field):
-    errors = errors_of(catalog_fields, owner_org=org["id"], **changes)
+    errors = errors_of(catalog_fields, owner_org=org["id"], **{**NO_TEXTS, **changes})
     assert field in errors, errors
 
 
@@ -100,6 +106,7 @@ def test_messages_name_the_rule(org, catalog_fields, app):
         "owner_org": org["id"],
         "share_type": "conditional",
         "share_condition": "c",
+        "share_basis": "",
         "name": "x-lang",
         "title": "t",
     }

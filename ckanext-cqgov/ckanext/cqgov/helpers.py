@@ -13,4 +13,9 @@ def cqgov_workflow_status_label(status: str) -> str:
 
 
 def get_helpers() -> dict[str, Callable[..., Any]]:
-    return {"cqgov_workflow_status_label": cqgov_workflow_status_label}
+    from ckanext.cqgov.catalog import template_helpers as catalog
+
+    return {
+        "cqgov_workflow_status_label": cqgov_workflow_status_label,
+        **catalog.get_helpers(),
+    }

@@ -10,8 +10,10 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.cqgov import api_errors, cli, helpers
 from ckanext.cqgov.access import plugin as access
+from ckanext.cqgov.catalog import actions as catalog_actions
 from ckanext.cqgov.catalog import hooks as catalog_hooks
 from ckanext.cqgov.catalog import validators as catalog_validators
+from ckanext.cqgov.catalog import views as catalog_views
 from ckanext.cqgov.desensitize import logic as desensitize
 from ckanext.cqgov.search import chinese_search
 from ckanext.cqgov.spreadsheet import actions as spreadsheet
@@ -23,14 +25,18 @@ from ckanext.cqgov.workflow import views as workflow_views
 
 # The catalog spreadsheet (its DCAT profile is an entry point, not wired here).
 def _blueprints():
-    return [*workflow_views.get_blueprints(), *spreadsheet_views.get_blueprints()]
+    return [
+        *workflow_views.get_blueprints(),
+        *catalog_views.get_blueprints(),
+        *spreadsheet_views.get_blueprints(),
+    ]
 
 
 @tk.blanket.config_declarations
 @tk.blanket.cli(cli.get_commands)
 @tk.blanket.helpers(helpers.get_helpers)
 # -- workflow: applications, opening requests, error reports, feedback --
-# -- and the catalog spreadsheet's pages --
+# -- the catalog's review pages and spreadsheet pages --
 @tk.blanket.blueprints(_blueprints)
 class CqgovPlugin(p.SingletonPlugin):
     p.implements(p.IMiddleware, inherit=True)
@@ -52,6 +58,8 @@ class CqgovPlugin(p.SingletonPlugin):
             **workflow_logic.get_actions(),
             **spreadsheet.get_actions(),
             **desensitize.get_actions(),
+
+            **catalog_hooks.get_actions(),
         }
 
     def get_auth_functions(self):
@@ -60,6 +68,8 @@ class CqgovPlugin(p.SingletonPlugin):
             **workflow_logic.get_auth_functions(),
             **spreadsheet.get_auth_functions(),
             **desensitize.get_auth_functions(),
+
+            **catalog_hooks.get_auth_functions(),
         }
 
     # --- end access ----------------------------------------------------------
@@ -104,6 +114,7 @@ class CqgovPlugin(p.SingletonPlugin):
         chinese_search.configure(config_)
 
     def before_dataset_index(self, pkg_dict):
+        pkg_dict = catalog_hooks.before_index(pkg_dict)
         return chinese_search.before_dataset_index(pkg_dict)
 
     def before_dataset_search(self, search_params):
@@ -112,5 +123,11 @@ class CqgovPlugin(p.SingletonPlugin):
     # --- end search ----------------------------------------------------------
     # IPackageController (catalog)
 
+    def after_dataset_create(self, context, pkg_dict):
+        catalog_actions.after_create(context, pkg_dict)
+
+    def after_dataset_update(self, context, pkg_dict):
+        catalog_actions.after_update(context, pkg_dict)
+
     def after_dataset_show(self, context, pkg_dict):
-        return catalog_hooks.add_provider_code(pkg_dict)
+        return catalog_hooks.after_show(context, pkg_dict)

@@ -29,3 +29,44 @@ def add_provider_code(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     else:
         pkg_dict.pop("provider_code", None)
     return pkg_dict
+
+
+def _sees_catalog_work(context: dict[str, Any], owner_org: str | None) -> bool:
+    from ckanext.cqgov.catalog import reviewers
+
+    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    return reviewers.sees_history(user, owner_org)
+
+
+def after_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Provider code for everyone; 一数一源 candidates for the department, its
+    competent department and sysadmins (they name other departments' entries,
+    which may not be published)."""
+    from ckanext.cqgov.catalog.actions import duplicate_candidates
+
+    add_provider_code(pkg_dict)
+    pkg_dict.pop("duplicate_candidates", None)
+    if pkg_dict.get("id") and _sees_catalog_work(context, pkg_dict.get("owner_org")):
+        found = duplicate_candidates(pkg_dict["id"])
+        pkg_dict["duplicate_candidates"] = {"count": len(found), "entries": found}
+    return pkg_dict
+
+
+def before_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
+    """Other entries' titles are not part of this entry's search text."""
+    pkg_dict.pop("duplicate_candidates", None)
+    return pkg_dict
+
+
+def get_actions() -> dict[str, Any]:
+    from ckanext.cqgov.catalog import actions
+    from ckanext.cqgov.workdays import overrides
+
+    return {**actions.get_actions(), **overrides.get_actions()}
+
+
+def get_auth_functions() -> dict[str, Any]:
+    from ckanext.cqgov.catalog import actions
+    from ckanext.cqgov.workdays import overrides
+
+    return {**actions.get_auth_functions(), **overrides.get_auth_functions()}

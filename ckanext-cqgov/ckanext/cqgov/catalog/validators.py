@@ -23,8 +23,10 @@ from ckanext.cqgov.catalog.uscc import is_valid_uscc
 
 #: Context key our workflow actions set to the status they move an entry to.
 WORKFLOW_STATUS = "cqgov_workflow_status"
-#: Context key where validation leaves what happened to the status, for the
-#: after-save hooks that record it: ``(previous, new, metadata_changed)``.
+#: Attribute of the package being updated where validation leaves what happened
+#: to the status, for the after-save hook that records it:
+#: ``(previous, new, metadata_changed)``. (Validators get a copy of the action's
+#: context, but the same package object.)
 STATUS_OUTCOME = "cqgov_status_outcome"
 
 #: The fields whose change is a change of the catalog entry (a new version to
@@ -127,8 +129,10 @@ def cqgov_uscc(key: FlattenKey, data: FlattenDataDict, errors, context) -> None:
         _add_error(errors, key, message("uscc_taken"))
 
 
-def cqgov_provider_code(key: FlattenKey, data: FlattenDataDict, errors, context):
-    """Never stored: the provider code is the owner organization's USCC."""
+def cqgov_computed_field(key: FlattenKey, data: FlattenDataDict, errors, context):
+    """Never stored: a field package_show computes (the provider code is the
+    owner organization's USCC; 一数一源 candidates are found anew), so a shown
+    entry can be sent back to package_update."""
     data.pop(key, None)
     raise StopOnError
 
@@ -322,7 +326,8 @@ def cqgov_catalog_entry_rules(
     ):
         status = "draft"
         _set_stored(data, errors, context, "catalog_status", status)
-    context[STATUS_OUTCOME] = (previous, status, changed)
+    if package is not None:
+        setattr(package, STATUS_OUTCOME, (previous, status, changed))
 
 
 def cqgov_organization_rules(
@@ -345,7 +350,7 @@ def get_validators() -> dict[str, Any]:
     return {
         "cqgov_region_code": cqgov_region_code,
         "cqgov_uscc": cqgov_uscc,
-        "cqgov_provider_code": cqgov_provider_code,
+        "cqgov_computed_field": cqgov_computed_field,
         "cqgov_default_audience": cqgov_default_audience,
         "cqgov_catalog_status": cqgov_catalog_status,
         "cqgov_catalog_entry_rules": cqgov_catalog_entry_rules,

@@ -1377,6 +1377,18 @@ def _share_method(entry: _Entry) -> str:
     return "platform_api" if entry.category == "basic" else "platform_file"
 
 
+#: Entries the demo shows in a review state other than approved (the rest are
+#: approved): every state appears, in municipal and district departments.
+_REVIEW_STATES: dict[str, str] = {
+    "cq-price-monitoring": "submitted",
+    "cq-retail-pharmacies": "returned",
+    "cq-presale-permits": "draft",
+    "yuzhong-pharmacies": "submitted",
+    "jiangbei-elderly-canteens": "returned",
+    "shapingba-public-toilets": "draft",
+}
+
+
 def build_catalog(seed: int = DEFAULT_SEED) -> Catalog:
     """The whole demo catalog. Equal seeds give equal catalogs."""
     rng = random.Random(seed)
@@ -1417,6 +1429,7 @@ def build_catalog(seed: int = DEFAULT_SEED) -> Catalog:
                 share_method=_share_method(entry),
                 data_items=_data_items(resources[0].content),
                 region=org.region,
+                catalog_status=_REVIEW_STATES.get(entry.name, "approved"),
                 source_system=f"{org.title}业务管理系统",
                 contact=f"{org.title}数据管理处，电话023-0000{len(datasets):04d}",
             )

@@ -128,16 +128,37 @@ class Loader:
         else:
             outcome = UNCHANGED
         if current.get("catalog_status") != dataset.catalog_status:
-            current = self._call(
-                "package_patch",
-                {"id": current["id"], "catalog_status": dataset.catalog_status},
-            )
+            self.review_to(current, dataset.catalog_status)
             outcome = UPDATED if outcome == UNCHANGED else outcome
         self._record("datasets", outcome, dataset.name)
 
         existing = {res.get("name"): res for res in current.get("resources", [])}
         for resource in dataset.resources:
             self.load_resource(current["id"], resource, existing.get(resource.name))
+
+    def review_to(self, current: dict[str, Any], wanted: str) -> None:
+        """Bring an entry to the ``wanted`` review state through the workflow,
+        so its history shows the steps (submitted, returned with a reason,
+        approved)."""
+        entry = {"id": current["id"]}
+        status = current.get("catalog_status") or "draft"
+        if wanted == "draft" or status == "approved":
+            self._call("package_patch", {**entry, "catalog_status": "draft"})
+            status = "draft"
+        if wanted == "draft":
+            return
+        if status in ("draft", "returned"):
+            self._call("cqgov_catalog_submit", entry)
+        if wanted == "approved":
+            self._call("cqgov_catalog_approve", entry)
+        elif wanted == "returned":
+            self._call(
+                "cqgov_catalog_return",
+                {
+                    **entry,
+                    "comment": "请补充共享条件的适用范围和信息项说明后重新报送。",
+                },
+            )
 
     # resources
 
