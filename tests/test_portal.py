@@ -87,9 +87,9 @@ def test_api_creates_organization_and_dataset_with_token(running_portal):
         update_cycle="monthly",
     )
     assert ds.status_code == 200, ds.text
-    found = running_portal.action("package_search", q="停车场", rows=100).json()[
-        "result"
-    ]
+    found = running_portal.action(
+        "package_search", token=token, q="停车场", rows=100
+    ).json()["result"]
     assert "portal-test-dataset" in [r["name"] for r in found["results"]]
     anon = running_portal.action("organization_create", None, name="x-no-token")
     assert anon.status_code == 403
