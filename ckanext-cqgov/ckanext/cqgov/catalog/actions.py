@@ -37,7 +37,7 @@ def _package(data_dict: DataDict) -> model.Package:
 
 
 def _user(context: Context) -> model.User | None:
-    return context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    return reviewers.context_user(context)
 
 
 def status_of(package: model.Package) -> str:

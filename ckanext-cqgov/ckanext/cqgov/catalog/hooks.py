@@ -34,8 +34,7 @@ def add_provider_code(pkg_dict: dict[str, Any]) -> dict[str, Any]:
 def _sees_catalog_work(context: dict[str, Any], owner_org: str | None) -> bool:
     from ckanext.cqgov.catalog import reviewers
 
-    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
-    return reviewers.sees_history(user, owner_org)
+    return reviewers.sees_history(reviewers.context_user(context), owner_org)
 
 
 def after_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> dict[str, Any]:

@@ -14,6 +14,18 @@ from ckan import model
 from ckanext.cqgov.workflow import roles
 
 
+def _signed_in(user) -> model.User | None:
+    """``user`` when it is a signed-in account; ``None`` for anonymous visitors
+    (flask-login's ``AnonymousUser`` has neither ``id`` nor ``sysadmin``)."""
+    return user if isinstance(user, model.User) else None
+
+
+def context_user(context) -> model.User | None:
+    """The signed-in account an action runs for, or ``None``."""
+    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    return _signed_in(user)
+
+
 def reviewing_org_ids(owner_org: str | None) -> list[str]:
     """The competent departments that review entries of ``owner_org``."""
     return roles.competent_org_ids(owner_org)
@@ -21,6 +33,7 @@ def reviewing_org_ids(owner_org: str | None) -> list[str]:
 
 def is_reviewer(user: model.User | None, owner_org: str | None) -> bool:
     """Whether ``user`` may approve or return entries of ``owner_org``."""
+    user = _signed_in(user)
     if user is None:
         return False
     if user.sysadmin:
@@ -34,6 +47,7 @@ def is_reviewer(user: model.User | None, owner_org: str | None) -> bool:
 
 def is_provider_staff(user: model.User | None, owner_org: str | None) -> bool:
     """Editors and admins of the providing department (they compile its catalog)."""
+    user = _signed_in(user)
     if user is None or not owner_org:
         return False
     return roles.memberships(user.id).get(owner_org) in roles.ANSWERING_CAPACITIES
@@ -41,6 +55,7 @@ def is_provider_staff(user: model.User | None, owner_org: str | None) -> bool:
 
 def sees_history(user: model.User | None, owner_org: str | None) -> bool:
     """The department's members, its competent departments and sysadmins."""
+    user = _signed_in(user)
     if user is None:
         return False
     if user.sysadmin or owner_org in roles.memberships(user.id):
@@ -51,6 +66,7 @@ def sees_history(user: model.User | None, owner_org: str | None) -> bool:
 
 def overseen_org_ids(user: model.User | None) -> set[str] | None:
     """The organizations whose entries ``user`` reviews; ``None`` = all."""
+    user = _signed_in(user)
     if user is None:
         return set()
     if user.sysadmin:
