@@ -1,7 +1,7 @@
 """Catalog review history and working-day overrides.
 
 Revision ID: d4a7c0000001
-Revises: c6e1a0000001
+Revises: d7e5a0000001
 Create Date: 2026-11-25 05:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d4a7c0000001"
-down_revision = "c6e1a0000001"
+down_revision = "d7e5a0000001"
 branch_labels = None
 depends_on = None
 
