@@ -12,6 +12,7 @@ import time
 from datetime import date, timedelta
 
 import requests
+from catalog_defaults import CATALOG_DEFAULTS
 
 CSV = "统一社会信用代码,名称\n91500000000000000X,测试企业\n".encode()
 
@@ -30,12 +31,16 @@ def make_entry(portal, unique_name, owner_org, audience, **fields):
     name = unique_name("wf")
     portal.call(
         "package_create",
-        name=name,
-        title=f"工作流测试目录 {name}",
-        owner_org=owner_org,
-        resource_category="departmental",
-        update_cycle="yearly",
-        **fields,
+        **{
+            **CATALOG_DEFAULTS,
+            "name": name,
+            "title": f"工作流测试目录 {name}",
+            "notes": "工作流测试用的目录条目",
+            "owner_org": owner_org,
+            # created by the sysadmin: published at once
+            "catalog_status": "approved",
+            **fields,
+        },
     )
     response = requests.post(
         portal.url("/api/3/action/resource_create"),

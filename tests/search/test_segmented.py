@@ -144,7 +144,7 @@ class TestWhatCkanSends:
         doc = [d for d in engine_calls["add"] if d.get("name") == "hospitals"][-1]
         assert doc["extras_cqgov_title"] == "重庆市 定点医院 名录 重庆 定点 医院"
         assert doc["extras_cqgov_keywords"] == (
-            "医疗 重庆市 卫生健康委员会 重庆 卫生 健康 委员 委员会"
+            "医疗 重庆市 卫生健康委员会 重庆 卫生 健康 委员 委员会 编号"
         )
         assert doc["extras_cqgov_notes"] == "全市 定点医疗机构 定点 医疗 机构"
         assert doc["extras_cqgov_resources"] == "医院 列表"

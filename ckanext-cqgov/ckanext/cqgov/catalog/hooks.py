@@ -51,9 +51,34 @@ def after_show(context: dict[str, Any], pkg_dict: dict[str, Any]) -> dict[str, A
     return pkg_dict
 
 
+# Code-valued fields: their codes (``platform_api``, ``yearly``…) are for
+# filters and facets (the top-level index fields), not words a citizen types,
+# so their ``extras_*`` copies stay out of the catch-all ``text`` field —
+# otherwise ``API`` would match every entry shared through the platform's API.
+CODE_FIELDS = (
+    "resource_category",
+    "basic_type",
+    "theme",
+    "format_type",
+    "format_subtype",
+    "share_type",
+    "share_method",
+    "open_type",
+    "update_cycle",
+    "catalog_status",
+    "related_codes",
+    "data_items__data_type",
+    "data_items__length",
+    "data_items__sensitive_category",
+)
+
+
 def before_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
-    """Other entries' titles are not part of this entry's search text."""
+    """Other entries' titles are not part of this entry's search text, nor
+    are code values (:data:`CODE_FIELDS`)."""
     pkg_dict.pop("duplicate_candidates", None)
+    for name in CODE_FIELDS:
+        pkg_dict.pop("extras_" + name, None)
     return pkg_dict
 
 
