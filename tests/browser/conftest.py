@@ -53,27 +53,39 @@ Fixtures
     department), each in its own browser context.
 
 ``login(page, user)`` -- logs ``page`` in through the login form (the
-    sysadmin: ``login(page, portal.admin)``) and checks that it worked.
+    sysadmin: ``login(page, portal.admin)``) and checks that it worked;
+    ``try_login(page, name, password)`` only says whether it did.
 
 On a failing test a screenshot and the HTML of every open page are written to
 ``<pytest basetemp>/browser-failures/`` and their paths printed in the report.
 
 Example::
 
-    def test_publisher_sees_form(portal, make_user, new_page):
+    def test_publisher_sees_form(portal, make_user, new_page, english_ui_texts):
         org = portal.call("organization_list")[0]
         publisher = make_user(org=org, role="editor")
         page = new_page(publisher)
         page.goto(f"/dataset/new?owner_org={org}")
-        assert page.get_by_label("标题").is_visible()
+        assert page.locator("#field-title").is_visible()
+        assert english_ui_texts(page) == []
 
 Translations
 ------------
-A page a citizen or publisher sees must show no English UI string
-(tests/browser/test_i18n_pages.py checks the main pages, tests/i18n/ the
-catalogs). New ``_()``/``{{ _('...') }}`` strings in the extension need their
-Chinese in ``ckanext-cqgov/ckanext/cqgov/i18n/zh_Hans_CN/LC_MESSAGES/ckanext-cqgov.po``;
-see README "Language and translations".
+A page a citizen or publisher sees must show no English UI text in Chinese:
+``english_ui_texts(page)`` lists what the current page shows in English (the
+rule is in ``tests/browser/test_i18n_pages.py``, which scans the main pages;
+assert it is ``[]`` on your pages too), and ``tests/i18n/test_catalogs.py``
+fails on any extension message without Chinese.
+After adding ``_()`` / ``{{ _('...') }}`` strings:
+
+1. ``.venv/bin/python -m ckanext.cqgov.translation update`` (adds them, empty,
+   to ``ckanext-cqgov/ckanext/cqgov/translation/zh_Hans_CN/ckanext-cqgov.po``);
+2. fill in their ``msgstr`` (same placeholders and HTML as the ``msgid``);
+3. ``make test PYTEST_ARGS="tests/i18n"``. The portal recompiles the catalog
+   when it starts (or ``python -m ckanext.cqgov.translation compile``).
+
+Schema texts are ``{en: ..., zh_Hans_CN: ...}`` pairs in ``schemas/*.yaml``.
+See README "Language and translations".
 """
 
 from __future__ import annotations
@@ -88,6 +100,8 @@ import pytest
 
 from ckanext.cqgov.bootstrap import portal as bootstrap_portal
 from ckanext.cqgov.bootstrap.testportal import RunningPortal, running_portal
+from ckanext.cqgov.translation import catalogs
+from ckanext.cqgov.translation.uitext import SCAN, english_ui
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -191,6 +205,31 @@ def make_organization(portal):
 
 
 @pytest.fixture(scope="session")
+def ui_messages():
+    ids = set()
+    for make in catalogs.message_templates().values():
+        for message in make():
+            if message.id:
+                ids.update([message.id] if isinstance(message.id, str) else message.id)
+    return frozenset(i.strip() for i in ids)
+
+
+@pytest.fixture
+def english_ui_texts(ui_messages):
+    """``english_ui_texts(page)``: the English UI texts the page shows (empty
+    on a fully Chinese page)."""
+
+    def find(page) -> list[str]:
+        return [
+            f"{where}: {text!r}"
+            for text, where in page.evaluate(SCAN)
+            if english_ui(text, ui_messages)
+        ]
+
+    return find
+
+
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
 
@@ -207,21 +246,31 @@ def browser():
         chromium.close()
 
 
-def login(page, user: TestUser) -> None:
-    """Log `page` in as `user` through the login form."""
+def try_login(page, name: str, password: str) -> bool:
+    """Submit the login form; whether `page` is now logged in as `name`."""
     page.goto("/user/login")
-    page.fill("#field-login", user.name)
-    page.fill("#field-password", user.password)
+    page.fill("#field-login", name)
+    page.fill("#field-password", password)
     with page.expect_navigation():
         page.locator("form:has(#field-login) button[type=submit]").click()
     page.wait_for_load_state()
-    if page.locator(f'a[href$="/user/{user.name}"]').count() == 0:
+    return page.locator(f'a[href$="/user/{name}"]').count() > 0
+
+
+def login(page, user: TestUser) -> None:
+    """Log `page` in as `user` through the login form."""
+    if not try_login(page, user.name, user.password):
         raise AssertionError(f"login as {user.name} failed at {page.url}")
 
 
 @pytest.fixture(name="login")
 def login_fixture():
     return login
+
+
+@pytest.fixture(name="try_login")
+def try_login_fixture():
+    return try_login
 
 
 @pytest.fixture

@@ -20,14 +20,10 @@ def test_publisher_logs_in_and_opens_the_dataset_form(portal, make_user, new_pag
     assert page.locator("#field-organizations").count() == 1
 
 
-def test_wrong_password_is_refused(page, make_user):
+def test_wrong_password_is_refused_in_chinese(page, make_user, try_login):
     user = make_user()
-    page.goto("/user/login")
-    page.fill("#field-login", user.name)
-    page.fill("#field-password", "not-the-password")
-    page.locator("form:has(#field-login) button[type=submit]").click()
-    page.wait_for_load_state()
-    assert page.locator(f'a[href$="/user/{user.name}"]').count() == 0
+    assert not try_login(page, user.name, "not-the-password")
+    assert "登录失败。用户名或密码错误。" in page.inner_text("body")
 
 
 def test_two_actors_each_in_their_own_context(portal, make_user, new_page, login):

@@ -18,6 +18,7 @@ from ckanext.cqgov.desensitize import logic as desensitize
 from ckanext.cqgov.search import chinese_search
 from ckanext.cqgov.spreadsheet import actions as spreadsheet
 from ckanext.cqgov.spreadsheet import views as spreadsheet_views
+from ckanext.cqgov.translation.plugin import Translation
 from ckanext.cqgov.workflow import logic as workflow_logic
 from ckanext.cqgov.workflow import tasks as workflow_tasks  # noqa: F401 (registers)
 from ckanext.cqgov.workflow import views as workflow_views
@@ -38,7 +39,7 @@ def _blueprints():
 # -- workflow: applications, opening requests, error reports, feedback --
 # -- the catalog's review pages and spreadsheet pages --
 @tk.blanket.blueprints(_blueprints)
-class CqgovPlugin(p.SingletonPlugin):
+class CqgovPlugin(p.SingletonPlugin, Translation):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IConfigurer, inherit=True)
@@ -47,6 +48,9 @@ class CqgovPlugin(p.SingletonPlugin):
 
     def update_config(self, config_):
         tk.add_template_directory(config_, "templates")
+
+    # --- translation: zh_Hans_CN catalogs; the methods come from Translation
+    p.implements(p.ITranslation)
 
     # --- access: who sees what (ckanext.cqgov.access.plugin) ---------------
     p.implements(p.IActions)

@@ -1,0 +1,2 @@
+"""Translations: the extension's catalogs and the completions of CKAN's, the
+ckanext-scheming and ckanext-dcat catalogs (see ``catalogs``)."""
