@@ -134,11 +134,13 @@ def _schema_texts(node, path=""):
 def _english_text(en: str, zh: str) -> bool:
     """The Chinese text of a schema is English: no Chinese character, and an
     English phrase or the English word again. A code-like example
-    (``my-department``) may stay as it is."""
+    (``my-department``) and a format name in capitals (``CSV``, ``OFD``) may
+    stay as they are."""
     if re.search(r"[\u3400-\u9fff]", zh):
         return False
     phrase = re.search(r"[A-Za-z]+\s+[A-Za-z]+", zh)
-    return bool(phrase) or (zh == en and re.fullmatch(r"[A-Za-z]+", zh) is not None)
+    same_word = zh == en and re.fullmatch(r"[A-Za-z]+", zh) is not None
+    return bool(phrase) or (same_word and not zh.isupper())
 
 
 @pytest.mark.parametrize(
@@ -148,6 +150,8 @@ def _english_text(en: str, zh: str) -> bool:
         ("Title", "Title", True),
         ("Share type", "Share type", True),
         ("my-department", "my-department", False),
+        ("CSV", "CSV", False),
+        ("Csv", "Csv", True),
         ("e.g. cq-bus-routes", "例如：cq-bus-routes", False),
     ],
 )
