@@ -108,3 +108,22 @@ def personal_data_items():
             "sensitive_category": "none",
         },
     ]
+
+
+@pytest.fixture(scope="module")
+def module_clean_db(reset_db, migrate_db_for):
+    """``clean_db`` once for a whole module, with the plugins loaded for it.
+
+    For suites that build one fixture catalog and run many read-only cases
+    against it.
+    """
+    import ckan.plugins
+
+    ckan.plugins.load_all()
+    try:
+        reset_db()
+        for name in _plugins_with_migrations():
+            migrate_db_for(name)
+        yield
+    finally:
+        ckan.plugins.unload_non_system_plugins()

@@ -152,7 +152,13 @@ class TestQueries:
                 notes="全市公交线路与站点信息",
                 owner_org=org["id"],
                 tags=[{"name": "traffic"}, {"name": "bus"}],
-                resources=[{"url": "http://example.com/a.csv", "format": "CSV"}],
+                resources=[
+                    {
+                        "url": "http://example.com/a.csv",
+                        "format": "CSV",
+                        "audience": "open",
+                    }
+                ],
             ),
             dataset_factory(
                 name="metro",

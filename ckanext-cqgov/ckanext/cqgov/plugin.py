@@ -55,6 +55,7 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
     # --- access: who sees what (ckanext.cqgov.access.plugin) ---------------
     p.implements(p.IActions)
     p.implements(p.IAuthFunctions)
+    p.implements(p.IPermissionLabels)
 
     def get_actions(self):
         return {
@@ -75,6 +76,15 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
 
             **catalog_hooks.get_auth_functions(),
         }
+
+    def after_dataset_search(self, search_results, search_params):
+        return access.after_dataset_search(search_results)
+
+    def get_dataset_labels(self, dataset_obj):
+        return access.dataset_labels(dataset_obj)
+
+    def get_user_dataset_labels(self, user_obj):
+        return access.user_labels(user_obj)
 
     # --- end access ----------------------------------------------------------
 
@@ -107,6 +117,7 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
 
     def make_middleware(self, app, config_):
         app.after_request(api_errors.search_query_error_as_conflict)
+        access.install_views(app)
         return app
 
     # --- search: Chinese search (ckanext.cqgov.search.chinese_search) ------
@@ -119,6 +130,8 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
 
     def before_dataset_index(self, pkg_dict):
         pkg_dict = catalog_hooks.before_index(pkg_dict)
+        # what the index may summarise (open resources only), then segmented
+        pkg_dict = access.before_dataset_index(pkg_dict)
         return chinese_search.before_dataset_index(pkg_dict)
 
     def before_dataset_search(self, search_params):
@@ -134,4 +147,7 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
         catalog_actions.after_update(context, pkg_dict)
 
     def after_dataset_show(self, context, pkg_dict):
-        return catalog_hooks.after_show(context, pkg_dict)
+        pkg_dict = catalog_hooks.after_show(context, pkg_dict)
+        # last: what the viewer may not see leaves the dict
+        access.after_dataset_show(context, pkg_dict)
+        return pkg_dict

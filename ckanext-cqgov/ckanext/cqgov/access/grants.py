@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from ckan import model
 from ckan.plugins import toolkit as tk
 
+from ckanext.cqgov import periodic
 from ckanext.cqgov.access import policy
 from ckanext.cqgov.access.model import Grant, utcnow
 
@@ -79,6 +80,7 @@ def visible_grants_clause(viewer: policy.Viewer) -> Any:
     return sa.or_(*clauses)
 
 
+@periodic.register("access.record_expired_grants", every=dt.timedelta(hours=1))
 def record_expired_grants(now: dt.datetime | None = None) -> int:
     """Mark grants whose validity ended (and were not revoked) as expired.
 

@@ -4,12 +4,36 @@ from __future__ import annotations
 
 from typing import Any
 
-from ckanext.cqgov.access.logic import action, auth
+import ckan.plugins as p
+
+from ckanext.cqgov.access import activity, views
+from ckanext.cqgov.access.hooks import (  # noqa: F401 - re-exported for plugin.py
+    after_dataset_search,
+    after_dataset_show,
+    before_dataset_index,
+    dataset_labels,
+    user_labels,
+)
+from ckanext.cqgov.access.logic import action, auth, chained
+
+_DATASTORE_AUTH = ("datastore_search", "datastore_info", "datastore_search_sql")
 
 
 def get_actions() -> dict[str, Any]:
-    return action.get_actions()
+    actions = {**action.get_actions(), **chained.get_actions()}
+    if p.plugin_loaded("activity"):
+        actions.update(activity.get_actions())
+    return actions
 
 
 def get_auth_functions() -> dict[str, Any]:
-    return auth.get_auth_functions()
+    functions = {**auth.get_auth_functions(), **chained.get_auth_functions()}
+    if not p.plugin_loaded("datastore"):
+        # Chained auth functions need the DataStore's own to chain to.
+        for name in _DATASTORE_AUTH:
+            functions.pop(name)
+    return functions
+
+
+def install_views(app) -> None:
+    views.install(app)

@@ -48,7 +48,8 @@ def user_object(user: Any) -> model.User | None:
     """The user a context or name denotes, or None for an anonymous visitor."""
     if isinstance(user, model.User):
         return user
-    if not user:
+    if not user or not isinstance(user, str):
+        # flask-login's anonymous user object, or nobody.
         return None
     return model.User.get(user)
 
@@ -103,7 +104,11 @@ def viewer_for(user: Any) -> policy.Viewer:
 
 
 def context_viewer(context: Mapping[str, Any]) -> policy.Viewer:
-    return viewer_for(context.get("auth_user_obj") or context.get("user"))
+    # ``auth_user_obj`` may be flask-login's anonymous user object.
+    user = context.get("auth_user_obj")
+    if not isinstance(user, model.User):
+        user = context.get("user")
+    return viewer_for(user)
 
 
 def _choice(value: Any, allowed: frozenset[str]) -> str | None:

@@ -1,0 +1,69 @@
+"""The checked resource download: CKAN's download view behind the policy.
+
+CKAN serves uploaded files and redirects to external URLs from
+``/dataset/<id>/resource/<resource_id>/download[/<filename>]``; the plugin
+replaces that view function (both blueprints' endpoints) with
+:func:`checked_download`, so no download escapes the check.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from ckan.common import current_user
+from ckan.plugins import toolkit as tk
+from flask import Flask
+
+from ckanext.cqgov.access import checks
+
+DOWNLOAD_ENDPOINTS = ("resource.download", "dataset_resource.download")
+
+#: Called after an allowed download is served: (resource, decision, path).
+after_download_hooks: list[Callable[..., None]] = []
+
+
+def denied_response(status: int, message: str, apply_url: str | None = None):
+    """CKAN's error page with the reason and, when useful, where to apply."""
+    if apply_url:
+        message = tk._("{message} Apply at: {url}").format(
+            message=message, url=apply_url
+        )
+    return tk.abort(status, message)
+
+
+def checked(view: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(view)
+    def download(package_type: str, id: str, resource_id: str, filename=None):
+        context = {"user": current_user.name, "auth_user_obj": current_user}
+        resource, decision = checks.resource_data_decision(context, resource_id)
+        if (
+            resource is None
+            or resource.package is None
+            or id
+            not in (
+                resource.package.id,
+                resource.package.name,
+            )
+        ):
+            return denied_response(404, tk._("Resource not found"))
+        if not decision:
+            info = checks.denial_info(decision, resource.package.name)
+            return denied_response(403, info["message"], info["apply_url"])
+        response = view(package_type, id, resource_id, filename)
+        if getattr(response, "status_code", 200) < 400:
+            for hook in after_download_hooks:
+                hook(resource, decision, "download")
+        return response
+
+    return download
+
+
+def install(app: Flask) -> None:
+    for endpoint in DOWNLOAD_ENDPOINTS:
+        view = app.view_functions.get(endpoint)
+        if view is not None and not getattr(view, "_cqgov_checked", False):
+            wrapped = checked(view)
+            wrapped._cqgov_checked = True  # type: ignore[attr-defined]
+            app.view_functions[endpoint] = wrapped
