@@ -17,6 +17,7 @@ from io import BytesIO
 
 import pytest
 from ckan import model
+from catalog_defaults import CATALOG_DEFAULTS
 
 VIEWERS = (
     "anonymous",
@@ -152,15 +153,16 @@ class Catalog:
         for entry in ENTRIES:
             status, share_type, open_type = entry
             package = factories.Dataset(
-                name=slug(entry),
-                title="矩阵 " + slug(entry),
-                owner_org=provider["id"],
-                resource_category="departmental",
-                update_cycle="yearly",
-                share_type=share_type,
-                open_type=open_type,
-                catalog_status=status,
-                user={"name": admin},
+                **{
+                    **CATALOG_DEFAULTS,
+                    "name": slug(entry),
+                    "title": "矩阵 " + slug(entry),
+                    "owner_org": provider["id"],
+                    "share_type": share_type,
+                    "open_type": open_type,
+                    "catalog_status": status,
+                    "user": {"name": admin},
+                }
             )
             self.packages[entry] = package
             for audience in AUDIENCES:
