@@ -16,8 +16,8 @@ import json
 from io import BytesIO
 
 import pytest
-from ckan import model
 from catalog_defaults import CATALOG_DEFAULTS
+from ckan import model
 
 VIEWERS = (
     "anonymous",
