@@ -750,21 +750,18 @@ def opening_request_follow(context, data_dict):
 # -- error reports -------------------------------------------------------------
 
 
-def _can_see_data(user: model.User | None, package: model.Package) -> bool:
-    """Whether the user sees some of the entry's data (departments: shared
-    data; everyone: open data). Uses CKAN's resource auth, which the access
-    policy governs."""
-    extras = _extras(package)
-    if user is not None and (
-        user.sysadmin or package.owner_org in roles.memberships(user.id)
-    ):
-        return True
-    government = user is not None and any(
-        roles.is_government(o) for o in roles.memberships(user.id)
+def _can_see_data(context, package: model.Package) -> bool:
+    """Whether the viewer may read the data of at least one of the entry's
+    resources, as the access policy decides (departments: shared data;
+    everyone: open data)."""
+    from ckanext.cqgov.access.checks import data_decision
+    from ckanext.cqgov.access.subjects import context_viewer
+
+    viewer = context_viewer(context)
+    return any(
+        bool(data_decision(viewer, package, resource))
+        for resource in package.resources
     )
-    if government and extras.get("share_type") in {"unconditional", "conditional"}:
-        return True
-    return extras.get("open_type") in {"proactive", "on_application"}
 
 
 def error_report_create(context, data_dict):
@@ -788,7 +785,7 @@ def error_report_create(context, data_dict):
     errors = Errors()
     package = _package(data_dict, errors)
     errors.raise_if_any()
-    if not _can_see_data(user, package):
+    if not _can_see_data(context, package):
         raise tk.NotAuthorized(
             _("Only those who can see this entry's data can report errors in it.")
         )
