@@ -13,7 +13,7 @@ from ckan.plugins import toolkit as tk
 from ckan.tests import factories, helpers
 from werkzeug.datastructures import FileStorage
 
-from ckanext.cqgov.desensitize import gate, logic, synthetic
+from ckanext.cqgov.desensitize import gate, labels, logic, synthetic
 from ckanext.cqgov.desensitize.model import DesensitizeJob
 
 pytestmark = pytest.mark.usefixtures("clean_db", "with_request_context")
@@ -105,7 +105,7 @@ def test_sensitive_upload_stays_share_and_gets_open_derivatives(publisher):
         helpers.call_action(
             "resource_patch", context=as_user(user), id=original["id"], audience="open"
         )
-    assert "resident_id ×20" in str(err.value.error_dict)
+    assert f"{labels.kind_label('resident_id')} ×20" in str(err.value.error_dict)
 
 
 def test_clean_upload_gets_the_requested_audience(publisher):

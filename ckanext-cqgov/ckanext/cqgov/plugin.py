@@ -15,6 +15,7 @@ from ckanext.cqgov.catalog import hooks as catalog_hooks
 from ckanext.cqgov.catalog import validators as catalog_validators
 from ckanext.cqgov.catalog import views as catalog_views
 from ckanext.cqgov.desensitize import logic as desensitize
+from ckanext.cqgov.desensitize import views as desensitize_views
 from ckanext.cqgov.search import chinese_search
 from ckanext.cqgov.spreadsheet import actions as spreadsheet
 from ckanext.cqgov.spreadsheet import views as spreadsheet_views
@@ -30,6 +31,7 @@ def _blueprints():
         *workflow_views.get_blueprints(),
         *catalog_views.get_blueprints(),
         *spreadsheet_views.get_blueprints(),
+        *desensitize_views.get_blueprints(),
     ]
 
 
@@ -63,7 +65,6 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
             **workflow_logic.get_actions(),
             **spreadsheet.get_actions(),
             **desensitize.get_actions(),
-
             **catalog_hooks.get_actions(),
         }
 
@@ -73,7 +74,6 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
             **workflow_logic.get_auth_functions(),
             **spreadsheet.get_auth_functions(),
             **desensitize.get_auth_functions(),
-
             **catalog_hooks.get_auth_functions(),
         }
 

@@ -704,7 +704,8 @@ def residual_scan(frame: pl.DataFrame) -> Counter:
     python-stdnum's validators over every token shaped like a checked
     identifier (an independent implementation of the check characters)."""
     names = frame.columns
-    found = detectors.detect(frame, names)
+    cands = detectors.extract_candidates(frame, names)
+    found = detectors.classify(cands)
     counts = Counter(dict(found.group_by("kind").len().iter_rows()))
-    counts.update(verify.scan_tokens(detectors.extract_candidates(frame, names)["tok"]))
+    counts.update(verify.scan_tokens(cands["tok"]))
     return counts

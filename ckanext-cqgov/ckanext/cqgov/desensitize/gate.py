@@ -75,7 +75,9 @@ def declared_categories(data_items: Any) -> dict[str, str]:
     return declared
 
 
-def describe_findings(found: dict[str, int]) -> str:
-    """``resident_id ×12, mobile ×3`` (most frequent first)."""
+def describe_findings(found: dict[str, int], label=None) -> str:
+    """``resident_id ×12, mobile ×3`` (most frequent first); ``label`` turns
+    a kind into the user's-language name (``身份证号 ×12``)."""
     items = sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))
-    return ", ".join(f"{kind} ×{count}" for kind, count in items)
+    name = label or (lambda kind: kind)
+    return ", ".join(f"{name(kind)} ×{count}" for kind, count in items)

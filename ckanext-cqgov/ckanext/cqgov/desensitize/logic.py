@@ -24,7 +24,7 @@ from ckan.plugins import toolkit as tk
 from ckan.types import Context, DataDict
 from werkzeug.datastructures import FileStorage
 
-from ckanext.cqgov.desensitize import engine, gate
+from ckanext.cqgov.desensitize import engine, gate, labels
 from ckanext.cqgov.desensitize.model import DesensitizeJob, utcnow
 
 log = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def audience_gate(key, data, errors, context) -> None:
     if job is None:
         return
     if job.findings or job.status in (gate.QUEUED, gate.RUNNING, gate.FAILED):
-        found = gate.describe_findings(job.findings or {})
+        found = gate.describe_findings(job.findings or {}, labels.kind_label)
         if found:
             msg = tk._(
                 "This resource holds sensitive data ({findings}); it cannot be "
@@ -383,6 +383,7 @@ def desensitize_run(context: Context, data_dict: DataDict) -> dict:
     return enqueue(resource.id, resource.package_id, requested or "share", accept)
 
 
+@tk.side_effect_free
 def desensitize_status(context: Context, data_dict: DataDict) -> dict:
     """State of a resource's desensitization.
 
@@ -402,6 +403,7 @@ def desensitize_status(context: Context, data_dict: DataDict) -> dict:
     return _job_or_404(resource.id).as_dict()
 
 
+@tk.side_effect_free
 def desensitize_report(context: Context, data_dict: DataDict) -> dict:
     """The engine's report of the last desensitization of a resource.
 
