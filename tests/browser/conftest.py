@@ -98,7 +98,6 @@ from pathlib import Path
 
 import pytest
 
-from ckanext.cqgov.bootstrap import portal as bootstrap_portal
 from ckanext.cqgov.bootstrap.testportal import RunningPortal, running_portal
 from ckanext.cqgov.translation import catalogs
 from ckanext.cqgov.translation.uitext import SCAN, english_ui
@@ -172,17 +171,9 @@ def make_user(portal):
             portal.call("organization_member_create", id=org, username=name, role=role)
         api_token = None
         if token:
-            api_token = bootstrap_portal.ckan(
-                portal.ini,
-                "user",
-                "token",
-                "add",
-                name,
-                "browser-test",
-                "--quiet",
-                env=portal.env,
-                quiet=True,
-            ).strip()
+            api_token = portal.call("api_token_create", user=name, name="browser-test")[
+                "token"
+            ]
         return TestUser(name, USER_PASSWORD, email, user["id"], api_token)
 
     return make

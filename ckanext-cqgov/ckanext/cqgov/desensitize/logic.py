@@ -26,6 +26,7 @@ from werkzeug.datastructures import FileStorage
 
 from ckanext.cqgov.desensitize import engine, gate, labels
 from ckanext.cqgov.desensitize.model import DesensitizeJob, utcnow
+from ckanext.cqgov.translation import site_text
 
 log = logging.getLogger(__name__)
 
@@ -308,7 +309,8 @@ def _publish(
 ) -> dict[str, str]:
     """Creates the derivatives, or replaces each one's file in place."""
     derivatives = dict(job.derivatives or {})
-    label = tk._("desensitized")
+    # written by the job: in the portal's language, not the (absent) request's
+    label = site_text(tk._("desensitized"))
     for fmt in FORMATS:
         path = outputs.get(fmt)
         if not path:
