@@ -157,3 +157,25 @@ def test_a_changed_password_is_set_again(urls):
     ensure_datastore(main, write, moved)
     assert permissions_in_place(write, moved)
     assert role_of(moved)[0] == role
+
+
+def test_make_run_keeps_the_read_password_in_the_local_ini(tmp_path, monkeypatch):
+    from ckanext.cqgov.bootstrap.__main__ import ROOT, datastore_urls
+    from ckanext.cqgov.bootstrap.localconfig import write_local_ini
+
+    monkeypatch.delenv("CKAN_DATASTORE_WRITE_URL", raising=False)
+    monkeypatch.delenv("CKAN_DATASTORE_READ_URL", raising=False)
+    main = "postgresql://cqgov:cqgov@127.0.0.1:5432/cqgov"
+    local = tmp_path / "ckan.ini"
+    write, read = datastore_urls(main, local)
+    assert write == "postgresql://cqgov:cqgov@127.0.0.1:5432/cqgov_datastore"
+    assert role_of(read)[0] == "cqgov_datastore_ro"
+    assert len(role_of(read)[1]) >= 24
+    write_local_ini(
+        local,
+        ROOT / "config" / "development.ini",
+        extra={"ckan.datastore.write_url": write, "ckan.datastore.read_url": read},
+    )
+    assert datastore_urls(main, local) == (write, read)
+    monkeypatch.setenv("CKAN_DATASTORE_READ_URL", "postgresql://r:s@h/other_ds")
+    assert datastore_urls(main, local)[1] == "postgresql://r:s@h/other_ds"
