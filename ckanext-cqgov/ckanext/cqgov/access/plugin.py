@@ -23,6 +23,8 @@ def get_actions() -> dict[str, Any]:
     actions = {**action.get_actions(), **chained.get_actions()}
     if p.plugin_loaded("activity"):
         actions.update(activity.get_actions())
+    if p.plugin_loaded("datastore"):
+        actions.update(chained.get_datastore_actions())
     return actions
 
 
