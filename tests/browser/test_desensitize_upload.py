@@ -113,6 +113,14 @@ def test_upload_publishes_only_the_masked_copy(
     assert not ID_RE.search(masked) and "****" in masked
     for value in ids:
         assert value not in masked
+    # …and can query the masked copy through the DataStore API
+    api = public.request.get(
+        f"/api/3/action/datastore_search?resource_id={derived['id']}&limit=100"
+    )
+    assert api.status == 200
+    records = api.json()["result"]["records"]
+    assert len(records) == len(ids)
+    assert all("*" in r["身份证号"] for r in records)
     assert public.request.get(original["url"]).status == 403
     assert public.goto(f"/dataset/{name}/resource/{original['id']}").status in (
         403,

@@ -12,6 +12,7 @@ killed job publishes nothing and can be run again.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -39,6 +40,7 @@ _CLEAN_REPORT = "cqgov_desensitize_clean_report"
 INLINE_SCAN_BYTES = 2 * 1024 * 1024
 FORMATS = ("csv", "json", "xlsx")
 _MEDIA = {"csv": "text/csv", "json": "application/json", "xlsx": None}
+DATASTORE_BATCH_ROWS = 10_000
 
 
 # -- hooks -------------------------------------------------------------------
@@ -287,6 +289,10 @@ def _run(job: DesensitizeJob, out_dir: str) -> str:
             dict(context), {"id": resource["id"], "audience": "share"}
         )
     derivatives = _publish(job, resource, result.outputs, context)
+    if result.outputs.get("csv") and derivatives.get("csv"):
+        result.report["datastore"] = _datastore_report(
+            derivatives["csv"], result.outputs["csv"], package, context
+        )
     _save(
         job,
         status=gate.DONE,
@@ -331,10 +337,89 @@ def _publish(
             if existing is not None and existing.state != "deleted":
                 data["id"] = existing.id
                 tk.get_action("resource_update")(dict(context), data)
-                continue
-            created = tk.get_action("resource_create")(dict(context), data)
-            derivatives[fmt] = created["id"]
+            else:
+                created = tk.get_action("resource_create")(dict(context), data)
+                derivatives[fmt] = created["id"]
     return derivatives
+
+
+def _datastore_report(
+    resource_id: str, csv_path: str, package: dict, context: Context
+) -> dict[str, Any]:
+    """Loads the CSV copy into the DataStore; a refusal there (e.g. a column
+    name the DataStore does not accept) leaves the published files in place
+    and is reported, not raised."""
+    try:
+        rows = load_datastore(resource_id, csv_path, package.get("data_items"), context)
+    except tk.ValidationError as exc:
+        log.warning("DataStore load of %s refused: %s", resource_id, exc.error_dict)
+        return {"resource_id": resource_id, "error": str(exc.error_dict)[:2000]}
+    return {"resource_id": resource_id, "rows": rows}
+
+
+def datastore_fields(header: list[str], data_items: Any) -> list[dict[str, Any]]:
+    """DataStore fields of a desensitized copy: every column as text (masked
+    and generalized values are no longer numbers or dates), described by the
+    entry's data item of the same name (the data dictionary)."""
+    items = {
+        str(item.get("name")): item
+        for item in (data_items if isinstance(data_items, list) else [])
+        if isinstance(item, dict) and item.get("name")
+    }
+    fields = []
+    for column in header:
+        item = items.get(column, {})
+        notes = item.get("description") or ""
+        if item.get("data_type"):
+            notes = f"{notes} ({item['data_type']})".strip()
+        fields.append(
+            {"id": column, "type": "text", "info": {"label": column, "notes": notes}}
+        )
+    return fields
+
+
+def load_datastore(
+    resource_id: str, csv_path: str, data_items: Any, context: Context
+) -> int:
+    """Loads the desensitized CSV into the DataStore table of its resource
+    (replacing an earlier load), so the public can query it through the API.
+    Returns the number of rows loaded; nothing happens without the DataStore
+    plugin."""
+    import polars as pl
+    from ckan import plugins
+
+    if not plugins.plugin_loaded("datastore"):
+        return 0
+    reader = pl.read_csv_batched(
+        csv_path, infer_schema_length=0, batch_size=DATASTORE_BATCH_ROWS
+    )
+    header = pl.read_csv(csv_path, n_rows=0, infer_schema_length=0).columns
+    with contextlib.suppress(tk.ObjectNotFound):  # a first load
+        tk.get_action("datastore_delete")(
+            dict(context), {"resource_id": resource_id, "force": True}
+        )
+    tk.get_action("datastore_create")(
+        dict(context),
+        {
+            "resource_id": resource_id,
+            "force": True,
+            "fields": datastore_fields(header, data_items),
+        },
+    )
+    loaded = 0
+    while batches := reader.next_batches(1):
+        records = batches[0].to_dicts()
+        tk.get_action("datastore_upsert")(
+            dict(context),
+            {
+                "resource_id": resource_id,
+                "force": True,
+                "method": "insert",
+                "records": records,
+            },
+        )
+        loaded += len(records)
+    return loaded
 
 
 # -- actions ---------------------------------------------------------------------
