@@ -8,7 +8,14 @@ import re
 
 import pytest
 from ckan.tests import helpers
-from test_gate import as_user, csv_upload, publisher, run_queued, upload  # noqa: F401
+from test_gate import (  # noqa: F401
+    as_user,
+    csv_upload,
+    publisher,
+    reupload,
+    run_queued,
+    upload,
+)
 
 from ckanext.cqgov.desensitize import gate, logic
 
@@ -69,17 +76,7 @@ def test_masked_copy_is_queryable_and_replaced(publisher, clean_datastore):  # n
     )
 
     # a new upload of the original re-runs the job and replaces the rows
-    helpers.call_action(
-        "resource_update",
-        context=as_user(user),
-        id=original["id"],
-        package_id=dataset["id"],
-        name="人员名单",
-        format="CSV",
-        url="data.csv",
-        upload=csv_upload(rows=7, seed=2),
-        audience="open",
-    )
+    reupload(user, dataset, original, csv_upload(rows=7, seed=2))
     assert run_queued() == [gate.DONE]
     assert _search(csv_id)["total"] == 7
 

@@ -54,9 +54,9 @@ def run_queued() -> list[str]:
     return states
 
 
-def upload(user, dataset, file: FileStorage, audience="open", **extra) -> dict:
+def _store(action: str, user, dataset, file: FileStorage, audience, **extra) -> dict:
     return helpers.call_action(
-        "resource_create",
+        action,
         context=as_user(user),
         package_id=dataset["id"],
         name="人员名单",
@@ -66,6 +66,15 @@ def upload(user, dataset, file: FileStorage, audience="open", **extra) -> dict:
         audience=audience,
         **extra,
     )
+
+
+def upload(user, dataset, file: FileStorage, audience="open", **extra) -> dict:
+    return _store("resource_create", user, dataset, file, audience, **extra)
+
+
+def reupload(user, dataset, original, file: FileStorage, audience="open") -> dict:
+    """Replaces the file of resource ``original`` (a new upload)."""
+    return _store("resource_update", user, dataset, file, audience, id=original["id"])
 
 
 def resources_of(dataset) -> list[dict]:
@@ -170,17 +179,7 @@ def test_replacing_the_original_replaces_the_derivatives_in_place(publisher):
     user, dataset, original = scanned(publisher, 5)
     first = DesensitizeJob.get(original["id"]).as_dict()["derivatives"]
 
-    helpers.call_action(
-        "resource_update",
-        context=as_user(user),
-        id=original["id"],
-        package_id=dataset["id"],
-        name="人员名单",
-        format="CSV",
-        url="data.csv",
-        upload=csv_upload(rows=7, seed=2),
-        audience="share",
-    )
+    reupload(user, dataset, original, csv_upload(rows=7, seed=2), audience="share")
     assert run_queued() == [gate.DONE]
     status = DesensitizeJob.get(original["id"]).as_dict()
     assert status["derivatives"] == first
