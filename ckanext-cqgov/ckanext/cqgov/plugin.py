@@ -30,6 +30,7 @@ def _blueprints():
         *workflow_views.get_blueprints(),
         *catalog_views.get_blueprints(),
         *spreadsheet_views.get_blueprints(),
+        *access.get_blueprints(),
     ]
 
 
@@ -63,7 +64,6 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
             **workflow_logic.get_actions(),
             **spreadsheet.get_actions(),
             **desensitize.get_actions(),
-
             **catalog_hooks.get_actions(),
         }
 
@@ -73,7 +73,6 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
             **workflow_logic.get_auth_functions(),
             **spreadsheet.get_auth_functions(),
             **desensitize.get_auth_functions(),
-
             **catalog_hooks.get_auth_functions(),
         }
 

@@ -759,8 +759,7 @@ def _can_see_data(context, package: model.Package) -> bool:
 
     viewer = context_viewer(context)
     return any(
-        bool(data_decision(viewer, package, resource))
-        for resource in package.resources
+        bool(data_decision(viewer, package, resource)) for resource in package.resources
     )
 
 
