@@ -52,7 +52,10 @@ class RecordingFailed(Exception):
 
 def _trusted_proxies() -> list[Any]:
     networks = []
-    for value in tk.config.get("ckanext.cqgov.audit.trusted_proxies") or []:
+    values = tk.config.get("ckanext.cqgov.audit.trusted_proxies") or []
+    if isinstance(values, str):
+        values = values.split()
+    for value in values:
         try:
             networks.append(ipaddress.ip_network(value, strict=False))
         except ValueError:
@@ -136,11 +139,15 @@ def record(
         "forwarded_for": forwarded_for,
     }
     try:
-        with model.Session.get_bind().begin() as connection:
-            connection.execute(sa.insert(AccessRecord.__table__).values(**values))
+        _insert(values)
     except Exception as error:  # any failure: the caller withholds the data
         log.exception("could not record a data access: %s", values)
         raise RecordingFailed(str(error)) from error
+
+
+def _insert(values: dict[str, Any]) -> None:
+    with model.Session.get_bind().begin() as connection:
+        connection.execute(sa.insert(AccessRecord.__table__).values(**values))
 
 
 def _user_name(context: Context) -> str | None:

@@ -116,6 +116,11 @@ def page():
             "paths": [(p, path_labels()[p]) for p in ACCESS_PATHS],
             "path_labels": path_labels(),
             "reason_labels": reason_labels(),
+            # the dashboard templates name the signed-in user so
+            "user_dict": {
+                "name": current_user.name,
+                "display_name": current_user.display_name,
+            },
         },
     )
 
