@@ -9,8 +9,9 @@
 #
 # Every role: checks the environment, writes the secrets from CKAN_SECRET_KEY into
 # the configuration with `ckan config-tool`, and waits for PostgreSQL, Redis and Solr.
-# The web role also runs the database migrations (CKAN core, then every enabled
-# plugin, cqgov included) and creates the sysadmin named by CKAN_SYSADMIN_NAME.
+# The web role also sets up the DataStore's database and read-only role, runs the
+# database migrations (CKAN core, then every enabled plugin, cqgov included) and
+# creates the sysadmin named by CKAN_SYSADMIN_NAME.
 #
 set -euo pipefail
 
@@ -67,6 +68,15 @@ spec = importlib.util.find_spec("ckanext.cqgov")
 root = pathlib.Path(next(iter(spec.submodule_search_locations)))
 sys.exit(0 if (root / "migration" / "cqgov" / "alembic.ini").is_file() else 1)
 EOF
+}
+
+setup_datastore() {
+    # The DataStore's database and read-only role (CKAN_DATASTORE_WRITE_URL /
+    # CKAN_DATASTORE_READ_URL), created when missing, and CKAN's permission script
+    # (`ckan datastore set-permissions`) applied as the database superuser; a no-op
+    # when everything is in place.
+    log "checking the DataStore database, read-only role and permissions"
+    python -m ckanext.cqgov.bootstrap datastore
 }
 
 migrate() {
@@ -127,6 +137,7 @@ main() {
     wait_for_services
     case "$role" in
         web)
+            setup_datastore
             migrate
             create_sysadmin
             forget_secrets

@@ -155,3 +155,20 @@ def module_clean_db(reset_db, migrate_db_for):
         yield
     finally:
         ckan.plugins.unload_non_system_plugins()
+
+
+@pytest.fixture(scope="module")
+def module_clean_datastore(module_clean_db):
+    """``module_clean_db`` plus an empty DataStore database (every table, and
+    with them their aliases, dropped), for suites that load DataStore tables.
+    """
+    import sqlalchemy as sa
+    from ckanext.datastore.backend.postgres import get_write_engine
+
+    with get_write_engine().begin() as conn:
+        names = conn.execute(
+            sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        ).scalars()
+        for name in list(names):
+            quoted = '"' + name.replace('"', '""') + '"'
+            conn.execute(sa.text(f"DROP TABLE {quoted} CASCADE"))

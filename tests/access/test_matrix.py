@@ -1,5 +1,8 @@
 """The authorization matrix: every viewer kind × share type × open type ×
-catalog status × resource audience × every path that exposes a catalog entry.
+catalog status × resource audience × every path that exposes a catalog entry,
+the DataStore's (``datastore_search``, ``datastore_info``,
+``datastore_search_sql``, ``/datastore/dump/<id>``) included: every resource
+has a DataStore table whose one row carries :func:`rowmark`.
 
 The expected outcome of each case is written out here from DESIGN.md's "Who
 sees what" tables (``expect_*`` below), not taken from the policy module. The
@@ -92,6 +95,24 @@ def marker(entry: tuple, audience: str) -> str:
     return f"{slug(entry)}-{audience}-file.csv"
 
 
+def rowmark(entry: tuple, audience: str) -> str:
+    """The value in the resource's DataStore row: it appears only where the
+    viewer reads the data."""
+    return f"{slug(entry)}-{audience}-row"
+
+
+def expect_apply_link(viewer: str, entry: tuple, audience: str) -> bool:
+    """Whether a refusal of the data points at an application."""
+    return entry[0] == "approved" and (
+        (entry[1] == "conditional" and viewer in OTHER_GOV)
+        or (
+            entry[2] == "on_application"
+            and audience == "open"
+            and viewer not in GOVERNMENT
+        )
+    )
+
+
 # -- the catalog, built once ---------------------------------------------------
 
 NOW = dt.datetime.now(dt.timezone.utc)
@@ -179,6 +200,17 @@ class Catalog:
                     ),
                 )
                 self.resources[entry, audience] = resource
+                call_action(
+                    "datastore_create",
+                    {"user": admin},
+                    resource_id=resource["id"],
+                    force=True,
+                    fields=[
+                        {"id": "n", "type": "int"},
+                        {"id": "label", "type": "text"},
+                    ],
+                    records=[{"n": 1, "label": rowmark(entry, audience)}],
+                )
                 model.Session.add(
                     model.ResourceView(
                         resource_id=resource["id"],
@@ -270,7 +302,7 @@ class Catalog:
 
 
 @pytest.fixture(scope="module")
-def catalog(module_clean_db):
+def catalog(module_clean_datastore):
     return Catalog()
 
 
@@ -356,14 +388,7 @@ def test_download(catalog, viewer, entry, audience):
         assert response.status_code == 403
         assert marker(entry, audience) not in response.body.split("<title")[0] + ""
         assert "a,b" not in response.body
-        if entry[0] == "approved" and (
-            (entry[1] == "conditional" and viewer in OTHER_GOV)
-            or (
-                entry[2] == "on_application"
-                and audience == "open"
-                and viewer not in GOVERNMENT
-            )
-        ):
+        if expect_apply_link(viewer, entry, audience):
             assert f"/dataset/{package['name']}/apply?kind=" in response.body
 
 
@@ -532,3 +557,110 @@ def test_dcat_catalog(catalog, viewer):
         for audience in AUDIENCES:
             if not expect_data(viewer, entry, audience):
                 assert marker(entry, audience) not in response.body
+
+
+# -- the DataStore ---------------------------------------------------------------
+
+
+def _assert_datastore_answer(catalog, viewer, entry, audience, status, body):
+    """Allowed: 200 with the row (where the answer holds rows); denied: 403
+    with the policy's reason (and the apply link where applying helps), and
+    never the row."""
+    text = json.dumps(body, ensure_ascii=False)
+    if expect_data(viewer, entry, audience):
+        assert status == 200, text
+        return
+    assert status == 403, text
+    assert rowmark(entry, audience) not in text
+    message = body["error"]["message"]
+    assert message
+    if expect_apply_link(viewer, entry, audience):
+        name = catalog.packages[entry]["name"]
+        assert f"/dataset/{name}/apply?kind=" in message
+
+
+@pytest.mark.parametrize(("viewer", "entry", "audience"), RESOURCE_CASES)
+def test_datastore_search(catalog, viewer, entry, audience):
+    rid = catalog.resources[entry, audience]["id"]
+    status, body = catalog.action(viewer, "datastore_search", resource_id=rid)
+    _assert_datastore_answer(catalog, viewer, entry, audience, status, body)
+    if status == 200:
+        labels = [r["label"] for r in body["result"]["records"]]
+        assert labels == [rowmark(entry, audience)]
+
+
+@pytest.mark.parametrize(("viewer", "entry", "audience"), RESOURCE_CASES)
+def test_datastore_info(catalog, viewer, entry, audience):
+    rid = catalog.resources[entry, audience]["id"]
+    status, body = catalog.action(viewer, "datastore_info", id=rid)
+    _assert_datastore_answer(catalog, viewer, entry, audience, status, body)
+    if status == 200:
+        assert [f["id"] for f in body["result"]["fields"]] == ["n", "label"]
+
+
+@pytest.mark.parametrize(("viewer", "entry", "audience"), RESOURCE_CASES)
+def test_datastore_search_sql(catalog, viewer, entry, audience):
+    rid = catalog.resources[entry, audience]["id"]
+    status, body = catalog.action(
+        viewer, "datastore_search_sql", sql=f'SELECT label FROM "{rid}"'
+    )
+    _assert_datastore_answer(catalog, viewer, entry, audience, status, body)
+    if status == 200:
+        labels = [r["label"] for r in body["result"]["records"]]
+        assert labels == [rowmark(entry, audience)]
+
+
+@pytest.mark.parametrize(("viewer", "entry", "audience"), RESOURCE_CASES)
+def test_datastore_dump(catalog, viewer, entry, audience):
+    rid = catalog.resources[entry, audience]["id"]
+    response = catalog.get(viewer, f"/datastore/dump/{rid}")
+    if expect_data(viewer, entry, audience):
+        assert response.status_code == 200
+        assert rowmark(entry, audience) in response.body
+        return
+    assert response.status_code == 403
+    assert rowmark(entry, audience) not in response.body
+    if expect_apply_link(viewer, entry, audience):
+        name = catalog.packages[entry]["name"]
+        assert f"/dataset/{name}/apply?kind=" in response.body
+
+
+def _union(catalog, keys) -> str:
+    return " UNION ALL ".join(
+        f'SELECT label FROM "{catalog.resources[key]["id"]}"' for key in keys
+    )
+
+
+ALL_TABLES = [(e, a) for e in ENTRIES for a in AUDIENCES]
+
+
+@pytest.mark.parametrize("viewer", VIEWER_CASES)
+def test_datastore_sql_over_the_readable_tables(catalog, viewer):
+    """One query over every table the viewer may read returns exactly their
+    rows."""
+    readable = [k for k in ALL_TABLES if expect_data(viewer, *k)]
+    if not readable:
+        pytest.skip("this viewer may read no table")
+    status, body = catalog.action(
+        viewer, "datastore_search_sql", sql=_union(catalog, readable)
+    )
+    assert status == 200, body
+    labels = sorted(r["label"] for r in body["result"]["records"])
+    assert labels == sorted(rowmark(*k) for k in readable)
+
+
+@pytest.mark.parametrize("viewer", VIEWER_CASES)
+def test_datastore_sql_over_all_tables(catalog, viewer):
+    """A query that also reads one table the viewer may not read is refused
+    whole, and no row leaks."""
+    status, body = catalog.action(
+        viewer, "datastore_search_sql", sql=_union(catalog, ALL_TABLES)
+    )
+    text = json.dumps(body, ensure_ascii=False)
+    if all(expect_data(viewer, *k) for k in ALL_TABLES):
+        assert status == 200
+        assert len(body["result"]["records"]) == len(ALL_TABLES)
+        return
+    assert status == 403
+    for key in ALL_TABLES:
+        assert rowmark(*key) not in text

@@ -558,3 +558,52 @@ def test_wait_never_prints_passwords(wait_module):
     assert "s3cret" not in redacted
     assert redacted == "postgresql://cqgov:***@db:5432/cqgov"
     assert wait_module.redact("redis://redis:6379/0") == "redis://redis:6379/0"
+
+
+# ---------------------------------------------------------------- DataStore
+
+
+@pytest.mark.parametrize(
+    "name", ["common.ini", "production.ini", "development.ini", "test.ini"]
+)
+def test_datastore_is_enabled_with_sql_search(name, monkeypatch):
+    assert "datastore" in plugins_of(name)
+    config = load_with_ckan(name, monkeypatch)
+    assert config["ckan.datastore.sqlsearch.enabled"] == "true"
+
+
+@pytest.mark.parametrize("name", ["production.ini", "development.ini", "test.ini"])
+def test_datastore_urls_name_their_own_database_and_a_read_only_role(name, monkeypatch):
+    from sqlalchemy.engine import make_url
+
+    config = load_with_ckan(name, monkeypatch)
+    main = make_url(config["sqlalchemy.url"])
+    write = make_url(config["ckan.datastore.write_url"])
+    read = make_url(config["ckan.datastore.read_url"])
+    assert write.database == read.database == f"{main.database}_datastore"
+    assert write.username == main.username
+    assert read.username == f"{main.database}_datastore_ro"
+    if name == "production.ini":
+        assert write.password is None and read.password is None
+
+
+@pytest.mark.parametrize("service", CKAN_SERVICES)
+def test_compose_gives_ckan_the_datastore_urls(compose, service):
+    env = service_env(compose, service)
+    write, read = env["CKAN_DATASTORE_WRITE_URL"], env["CKAN_DATASTORE_READ_URL"]
+    for url in (write, read):
+        assert re.search(r"@db:5432/\$\{POSTGRES_DB:-cqgov\}_datastore$", url), url
+    assert write.startswith("postgresql://${POSTGRES_USER:-cqgov}:")
+    assert read.startswith("postgresql://${POSTGRES_DB:-cqgov}_datastore_ro:")
+    assert "${DATASTORE_READ_PASSWORD:?" in read
+
+
+def test_entrypoint_sets_up_the_datastore_before_migrating():
+    text = ENTRYPOINT.read_text(encoding="utf-8")
+    assert "python -m ckanext.cqgov.bootstrap datastore" in text
+    web = text[text.index("        web)") :]
+    assert web.index("setup_datastore") < web.index("migrate")
+
+
+def test_env_example_leaves_the_datastore_password_empty():
+    assert env_example()["DATASTORE_READ_PASSWORD"] == ""

@@ -199,20 +199,52 @@ def _recorded(context: Context, package: Any, rid: str | None, path: str, decisi
         raise tk.NotAuthorized(withheld_message()) from error
 
 
+def _dereferenced(name: str) -> str:
+    """The resource id a DataStore alias stands for (or ``name`` itself)."""
+    if not name or model.Session.get(model.Resource, name) is not None:
+        return name
+    try:
+        from ckanext.datastore.backend import DatastoreBackend
+
+        found, real_id = DatastoreBackend.get_active_backend().resource_id_from_alias(
+            name
+        )
+    except Exception:  # no DataStore, or it cannot answer: nothing to resolve
+        return name
+    return real_id if found and real_id else name
+
+
+def _datastore_resource_id(path: str, data_dict: DataDict, result: Any) -> str:
+    """The resource a DataStore call read. ``datastore_search`` answers with
+    the real id (an alias dereferenced); ``datastore_info`` writes it into the
+    caller's ``id``."""
+    if isinstance(result, dict) and result.get("resource_id"):
+        return result["resource_id"]
+    if path == "datastore_info":
+        return data_dict.get("id") or data_dict.get("resource_id") or ""
+    return _dereferenced(data_dict.get("resource_id") or data_dict.get("id") or "")
+
+
+def _data(context: Context, rid: str):
+    # DataStore tables are named by resource id: match ids exactly.
+    return checks.resource_data_decision(context, rid, exact_id=True)
+
+
 def _datastore_read(
     path: str, next_action, context: Context, data_dict: DataDict
 ) -> Any:
     if context.get("ignore_auth") or not is_api_call(path):
         return next_action(context, data_dict)
-    rid = data_dict.get("resource_id") or data_dict.get("id") or ""
     try:
         result = next_action(context, data_dict)
     except tk.NotAuthorized:
-        resource, decision = checks.resource_data_decision(context, rid)
+        resource, decision = _data(
+            context, _datastore_resource_id(path, data_dict, None)
+        )
         if resource is not None and not decision:
             _recorded(context, resource.package, resource.id, path, decision)
         raise
-    resource, decision = checks.resource_data_decision(context, rid)
+    resource, decision = _data(context, _datastore_resource_id(path, data_dict, result))
     if resource is None or not decision:
         # Only reachable if the DataStore's auth let through what the policy
         # refuses: the policy wins.
@@ -246,14 +278,14 @@ def datastore_search_sql(next_action, context: Context, data_dict: DataDict):
     try:
         result = next_action(context, data_dict)
     except tk.NotAuthorized:
-        for name in context.get("table_names") or []:
-            resource, decision = checks.resource_data_decision(context, name)
+        for name in dict.fromkeys(context.get("table_names") or []):
+            resource, decision = _data(context, name)
             if resource is not None and not decision:
                 _recorded(context, resource.package, resource.id, path, decision)
         raise
     reads = []
-    for name in context.get("table_names") or []:
-        resource, decision = checks.resource_data_decision(context, name)
+    for name in dict.fromkeys(context.get("table_names") or []):
+        resource, decision = _data(context, name)
         if resource is None or not decision:
             raise tk.NotAuthorized(checks.denial_message(decision))
         reads.append((resource, decision))

@@ -49,10 +49,21 @@ def data_decision(
 
 
 def resource_data_decision(
-    context: Any, resource_id: str
+    context: Any, resource_id: str, exact_id: bool = False
 ) -> tuple[Any, policy.Decision]:
-    """(model.Resource or None, decision) for reading a resource's data."""
-    resource = model.Resource.get(resource_id) if resource_id else None
+    """(model.Resource or None, decision) for reading a resource's data.
+
+    `exact_id`: `resource_id` must be the resource's id, never its name
+    (``model.Resource.get`` falls back to names). DataStore table names are
+    resource ids; a table left without its resource (a purged entry) must not
+    be attributed to another resource that happens to be named like it.
+    """
+    if not resource_id:
+        resource = None
+    elif exact_id:
+        resource = model.Session.get(model.Resource, resource_id)
+    else:
+        resource = model.Resource.get(resource_id)
     if resource is None or resource.state != "active":
         return None, policy.Decision(False, policy.Reason.NOT_APPROVED)
     package = resource.package

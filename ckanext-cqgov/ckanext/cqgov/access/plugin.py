@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import ckan.plugins as p
@@ -20,18 +21,29 @@ from ckanext.cqgov.access.logic import audit as audit_logic
 _DATASTORE_AUTH = ("datastore_search", "datastore_info", "datastore_search_sql")
 
 
+def _chain(outer: Any, inner: Any) -> Any:
+    """One chained action: ``outer`` whose next action is ``inner`` chained to
+    CKAN's (or the previous plugin's) action."""
+
+    @functools.wraps(outer)  # name, docstring, chained_action, side_effect_free
+    def both(next_action, context, data_dict):
+        return outer(functools.partial(inner, next_action), context, data_dict)
+
+    return both
+
+
 def get_actions() -> dict[str, Any]:
     actions = {**action.get_actions(), **chained.get_actions()}
     if p.plugin_loaded("activity"):
         actions.update(activity.get_actions())
+    if p.plugin_loaded("datastore"):
+        actions.update(chained.get_datastore_actions())
     # The access log: its action, and the chained actions that record API
-    # reads. One chained function per action name in this plugin: refuse to
-    # start rather than let one silently replace another.
-    recording = audit.get_actions(datastore=p.plugin_loaded("datastore"))
-    clash = set(recording) & set(actions)
-    if clash:
-        raise RuntimeError(f"two cqgov chained actions for {sorted(clash)}")
-    actions.update(recording)
+    # reads. CKAN takes one chained function per action name from a plugin,
+    # so where the access checks chain the same action, one function does
+    # both: the recording around the check.
+    for name, recorder in audit.get_actions(p.plugin_loaded("datastore")).items():
+        actions[name] = _chain(recorder, actions[name]) if name in actions else recorder
     actions.update(audit_logic.get_actions())
     return actions
 

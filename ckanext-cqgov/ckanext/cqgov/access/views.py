@@ -3,11 +3,11 @@
 CKAN serves uploaded files and redirects to external URLs from
 ``/dataset/<id>/resource/<resource_id>/download[/<filename>]``; the plugin
 replaces that view function (both blueprints' endpoints) with
-:func:`checked_download`, so no download escapes the check. The DataStore's dump view
-(``/datastore/dump/<resource_id>``) is wrapped the same way. Every served
-download or dump, and every refused one, is recorded in the access log
-(:mod:`.audit`) before the data leaves; when the record cannot be written the
-data is withheld (503).
+:func:`checked`, so no download escapes the check. The DataStore's dump
+(``/datastore/dump/<resource_id>``) gets the same 403 (:func:`checked_dump`).
+Every served download or dump, and every refused one, is recorded in the
+access log (:mod:`.audit`) before the data leaves; when the record cannot be
+written the data is withheld (503).
 """
 
 from __future__ import annotations
@@ -44,8 +44,13 @@ def _request_context() -> dict[str, Any]:
     return {"user": current_user.name, "auth_user_obj": current_user}
 
 
-def _active_resource(resource_id: str) -> model.Resource | None:
-    resource = model.Resource.get(resource_id) if resource_id else None
+def _active_resource(resource_id: str, exact_id: bool = False) -> model.Resource | None:
+    if not resource_id:
+        return None
+    if exact_id:
+        resource = model.Session.get(model.Resource, resource_id)
+    else:
+        resource = model.Resource.get(resource_id)
     if resource is None or resource.state != "active" or resource.package is None:
         return None
     return resource
@@ -110,9 +115,16 @@ def checked(view: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def checked_dump(view: Callable[..., Any]) -> Callable[..., Any]:
+    """``/datastore/dump/<resource_id>``: CKAN's view reads the rows through
+    ``datastore_search`` (checked by the policy) but answers any refusal with
+    404 "not found"; a denied viewer gets 403 with the reason and where to
+    apply instead, like a download. One dump is one access-log record (the
+    pages it reads internally are not API reads)."""
+
     @functools.wraps(view)
     def dump(resource_id: str):
-        resource = _active_resource(resource_id)
+        # DataStore tables are named by resource id: match ids exactly.
+        resource = _active_resource(resource_id, exact_id=True)
         if resource is None:
             return view(resource_id)  # the DataStore answers 404
         viewer = context_viewer(_request_context())
@@ -125,12 +137,15 @@ def checked_dump(view: Callable[..., Any]) -> Callable[..., Any]:
     return dump
 
 
+def _wrap(app: Flask, endpoint: str, wrapper: Callable[..., Any]) -> None:
+    view = app.view_functions.get(endpoint)
+    if view is not None and not getattr(view, "_cqgov_checked", False):
+        wrapped = wrapper(view)
+        wrapped._cqgov_checked = True  # type: ignore[attr-defined]
+        app.view_functions[endpoint] = wrapped
+
+
 def install(app: Flask) -> None:
-    wrappers = dict.fromkeys(DOWNLOAD_ENDPOINTS, checked)
-    wrappers[DUMP_ENDPOINT] = checked_dump
-    for endpoint, wrapper in wrappers.items():
-        view = app.view_functions.get(endpoint)
-        if view is not None and not getattr(view, "_cqgov_checked", False):
-            wrapped = wrapper(view)
-            wrapped._cqgov_checked = True  # type: ignore[attr-defined]
-            app.view_functions[endpoint] = wrapped
+    for endpoint in DOWNLOAD_ENDPOINTS:
+        _wrap(app, endpoint, checked)
+    _wrap(app, DUMP_ENDPOINT, checked_dump)

@@ -11,7 +11,14 @@ from pathlib import Path
 
 from . import portal
 from .database import database_name, ensure_database, with_database
-from .localconfig import write_local_ini
+from .datastore import (
+    TEST_READ_PASSWORD,
+    default_urls,
+    ensure_datastore,
+    new_password,
+    role_of,
+)
+from .localconfig import existing_option, write_local_ini
 from .services import ensure_postgres, ensure_redis, log
 
 ROOT = Path(__file__).resolve().parents[4]
@@ -42,15 +49,41 @@ def test_urls() -> tuple[str, str]:
     return test_db, test_redis
 
 
+def datastore_urls(db_url: str, local_ini: Path) -> tuple[str, str]:
+    """The DataStore URLs of `make run`: CKAN_DATASTORE_WRITE_URL /
+    CKAN_DATASTORE_READ_URL, else derived from the main database, with the
+    read-only role's password generated once and kept in the local ini."""
+    kept = existing_option(local_ini, "ckan.datastore.read_url")
+    password = (role_of(kept)[1] if kept else "") or new_password()
+    write, read = default_urls(db_url, password)
+    return (
+        os.environ.get("CKAN_DATASTORE_WRITE_URL") or write,
+        os.environ.get("CKAN_DATASTORE_READ_URL") or read,
+    )
+
+
+def datastore_env(write_url: str, read_url: str) -> dict[str, str]:
+    return {"CKAN_DATASTORE_WRITE_URL": write_url, "CKAN_DATASTORE_READ_URL": read_url}
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     db_url, redis_url = dev_urls()
     ensure_postgres(db_url)
     ensure_redis(redis_url)
     ensure_database(db_url)
+    local_ini = ROOT / ".local" / "ckan.ini"
+    ds_write, ds_read = datastore_urls(db_url, local_ini)
+    ensure_datastore(db_url, ds_write, ds_read)
     ini = write_local_ini(
-        ROOT / ".local" / "ckan.ini", ROOT / "config" / "development.ini"
+        local_ini,
+        ROOT / "config" / "development.ini",
+        extra={
+            "ckan.datastore.write_url": ds_write,
+            "ckan.datastore.read_url": ds_read,
+        },
     )
     env = dict(os.environ, CKAN_SQLALCHEMY_URL=db_url, CKAN_REDIS_URL=redis_url)
+    env.update(datastore_env(ds_write, ds_read))
     env["CKAN_SITE_URL"] = env.get("CKAN_SITE_URL") or f"http://{args.host}:{args.port}"
     admin = portal.prepare(ini, env=env, demo=not args.no_demo)
     banner = (
@@ -68,8 +101,12 @@ def cmd_test(args: argparse.Namespace) -> int:
     ensure_postgres(db_url)
     ensure_redis(redis_url)
     ensure_database(db_url)
+    # The test database's own DataStore, never the one CKAN_DATASTORE_* names.
+    ds_write, ds_read = default_urls(db_url, TEST_READ_PASSWORD)
+    ensure_datastore(db_url, ds_write, ds_read)
     ini = ROOT / "config" / "test.ini"
     env = dict(os.environ, CKAN_SQLALCHEMY_URL=db_url, CKAN_REDIS_URL=redis_url)
+    env.update(datastore_env(ds_write, ds_read))
     env["CQGOV_TEST_SQLALCHEMY_URL"] = db_url
     env["CQGOV_TEST_REDIS_URL"] = redis_url
     log(f"test database: {database_name(db_url)}")
@@ -115,14 +152,35 @@ def run_ckan_search_compat(bin_dir: Path, env: dict[str, str]) -> int:
     test_db = env["CKAN_SQLALCHEMY_URL"]
     db_url = with_database(test_db, database_name(test_db) + "_core")
     ensure_database(db_url)
+    compat_env = {k: v for k, v in env.items() if not k.startswith("CKAN_DATASTORE_")}
     compat_env = dict(
-        env,
+        compat_env,
         CKAN_SQLALCHEMY_URL=db_url,
         PYTHONPATH=str(ROOT / "tests" / "ckan_compat"),
     )
     portal.migrate(ini, compat_env)
     log("CKAN's search tests on the PostgreSQL backend: " + " ".join(pytest[1:]))
     return subprocess.run(pytest, cwd=ROOT, env=compat_env).returncode
+
+
+def cmd_datastore(args: argparse.Namespace) -> int:
+    """For deployments (docker/entrypoint.sh): the DataStore database, role and
+    permissions of CKAN_SQLALCHEMY_URL / CKAN_DATASTORE_WRITE_URL /
+    CKAN_DATASTORE_READ_URL."""
+    try:
+        urls = [
+            os.environ[name]
+            for name in (
+                "CKAN_SQLALCHEMY_URL",
+                "CKAN_DATASTORE_WRITE_URL",
+                "CKAN_DATASTORE_READ_URL",
+            )
+        ]
+    except KeyError as missing:
+        raise SystemExit(f"cqgov: {missing.args[0]} is not set") from None
+    ensure_datastore(*urls)
+    log("DataStore database, read-only role and permissions in place")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -138,6 +196,12 @@ def main(argv: list[str] | None = None) -> int:
     test = sub.add_parser("test", help="prepare the test database and run pytest")
     test.add_argument("pytest_args", nargs=argparse.REMAINDER)
     test.set_defaults(func=cmd_test)
+    datastore = sub.add_parser(
+        "datastore",
+        help="create the DataStore database and read-only role, set permissions "
+        "(URLs from CKAN_SQLALCHEMY_URL, CKAN_DATASTORE_WRITE_URL/READ_URL)",
+    )
+    datastore.set_defaults(func=cmd_datastore)
     args = parser.parse_args(argv)
     return args.func(args)
 

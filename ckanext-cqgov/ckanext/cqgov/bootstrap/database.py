@@ -66,11 +66,27 @@ def _statements(url: str, recreate: bool) -> list[tuple[str | None, str]]:
     return steps
 
 
-def _superuser_tcp(url: str):
+def _superuser_tcp(url: str, database: str = "postgres"):
+    """A connection (autocommit) to `database` as a superuser over TCP: the
+    URL's own role when it is one (e.g. the docker db service's user), else
+    ``postgres`` without a password (local trust). None when neither works."""
     parts = urlsplit(url)
+    own = urlunsplit(parts._replace(path="/" + database))
+    try:
+        conn = psycopg2.connect(own, connect_timeout=5)
+    except psycopg2.OperationalError:
+        conn = None
+    if conn is not None:
+        with conn.cursor() as cur:
+            cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+            if cur.fetchone()[0]:
+                conn.autocommit = True
+                return conn
+        conn.close()
     admin = urlunsplit(
         parts._replace(
-            netloc=f"postgres@{parts.hostname}:{parts.port or 5432}", path="/postgres"
+            netloc=f"postgres@{parts.hostname}:{parts.port or 5432}",
+            path="/" + database,
         )
     )
     try:

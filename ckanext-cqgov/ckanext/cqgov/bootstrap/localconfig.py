@@ -57,14 +57,19 @@ format = %(asctime)s %(levelname)-5.5s [%(name)s] %(message)s
 """
 
 
-def _existing_secret(path: Path) -> str | None:
+def existing_option(path: Path, option: str) -> str | None:
+    """`option` of [app:main] in the local ini written before, if any."""
     if not path.exists():
         return None
     parser = configparser.RawConfigParser()
     parser.read(path, encoding="utf-8")
-    if parser.has_option("app:main", "SECRET_KEY"):
-        return parser.get("app:main", "SECRET_KEY")
+    if parser.has_option("app:main", option):
+        return parser.get("app:main", option)
     return None
+
+
+def _existing_secret(path: Path) -> str | None:
+    return existing_option(path, "SECRET_KEY")
 
 
 def write_local_ini(

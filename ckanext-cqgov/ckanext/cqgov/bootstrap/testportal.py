@@ -4,7 +4,8 @@ Used by the portal test (tests/test_portal.py) and the browser tests
 (tests/browser/conftest.py). The portal gets a database of its own (the test
 database's name + a suffix; never the demo or the unit-test database), free
 ports, a fresh storage directory, the same bootstrap as `make run` (migrations,
-sysadmin with password and API token, demo catalog), then the web server
+the DataStore's database and read-only role, sysadmin with password and API
+token, demo catalog), then the web server
 (``ckan run``), the job worker and the scheduler. Mail goes to an SMTP catcher
 inside the test process, so tests can read what the portal sent.
 
@@ -34,6 +35,7 @@ import requests
 
 from . import portal
 from .database import database_name, ensure_database, with_database
+from .datastore import TEST_READ_PASSWORD, default_urls, ensure_datastore
 from .localconfig import write_local_ini
 from .services import wait_listening
 
@@ -147,6 +149,9 @@ def running_portal(
     test_db = os.environ.get("CQGOV_TEST_SQLALCHEMY_URL", DEFAULT_TEST_DB)
     db_url = with_database(test_db, f"{database_name(test_db)}_{suffix}")
     ensure_database(db_url, recreate=True)
+    ds_write, ds_read = default_urls(db_url, TEST_READ_PASSWORD)
+    ensure_database(ds_write, recreate=True)
+    ensure_datastore(db_url, ds_write, ds_read)
     port, smtp_port = free_port(), free_port()
     site = f"http://127.0.0.1:{port}"
     ini = write_local_ini(
@@ -164,6 +169,8 @@ def running_portal(
             CKAN_REDIS_URL=stack.enter_context(_own_redis(workdir)),
             CKAN_SITE_URL=site,
             CQGOV_ADMIN_PASSWORD=ADMIN_PASSWORD,
+            CKAN_DATASTORE_WRITE_URL=ds_write,
+            CKAN_DATASTORE_READ_URL=ds_read,
         )
         for _ in range(prepare_runs):
             admin = portal.prepare(ini, env=env)
