@@ -380,7 +380,8 @@ def test_datastore_search_sql_records_each_table(app, world):
     tables = [world.share_res["id"], world.unconditional_share["id"]]
 
     def next_action(context, data_dict):
-        context["table_names"] = tables
+        # what the SQL auth check notes (see audit.noting_sql_tables)
+        context[audit.SQL_TABLES_KEY].extend(tables)
         return {"records": []}
 
     context = {"user": "audit-gov", "ignore_auth": False}

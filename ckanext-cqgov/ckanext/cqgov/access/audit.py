@@ -28,6 +28,7 @@ the API) rather than handed out unrecorded.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import ipaddress
 import logging
 from typing import Any
@@ -267,6 +268,26 @@ def datastore_info(next_action, context: Context, data_dict: DataDict):
     return _datastore_read("datastore_info", next_action, context, data_dict)
 
 
+#: Context key of the list the SQL auth check fills with the tables a query
+#: reads (CKAN hands them to the auth function in a copy of the context).
+SQL_TABLES_KEY = "cqgov_audit_sql_tables"
+
+
+def noting_sql_tables(auth_function: Any) -> Any:
+    """The ``datastore_search_sql`` auth function, also noting the query's
+    tables for :func:`datastore_search_sql` (the copies of the context CKAN
+    makes share the list)."""
+
+    @functools.wraps(auth_function)
+    def noted(next_auth, context: Context, data_dict: DataDict):
+        holder = context.get(SQL_TABLES_KEY)
+        if isinstance(holder, list):
+            holder.extend(context.get("table_names") or [])
+        return auth_function(next_auth, context, data_dict)
+
+    return noted
+
+
 @tk.chained_action
 @tk.side_effect_free
 def datastore_search_sql(next_action, context: Context, data_dict: DataDict):
@@ -275,20 +296,25 @@ def datastore_search_sql(next_action, context: Context, data_dict: DataDict):
     path = "datastore_search_sql"
     if context.get("ignore_auth") or not is_api_call(path):
         return next_action(context, data_dict)
+    tables: list[str] = []
+    context[SQL_TABLES_KEY] = tables  # type: ignore[literal-required]
     try:
         result = next_action(context, data_dict)
     except tk.NotAuthorized:
-        for name in dict.fromkeys(context.get("table_names") or []):
+        for name in dict.fromkeys(tables):
             resource, decision = _data(context, name)
             if resource is not None and not decision:
                 _recorded(context, resource.package, resource.id, path, decision)
         raise
     reads = []
-    for name in dict.fromkeys(context.get("table_names") or []):
+    for name in dict.fromkeys(tables):
         resource, decision = _data(context, name)
         if resource is None or not decision:
             raise tk.NotAuthorized(checks.denial_message(decision))
         reads.append((resource, decision))
+    if not reads:
+        # the tables were not noted: no answer without its record
+        raise tk.NotAuthorized(withheld_message())
     for resource, decision in reads:
         _recorded(context, resource.package, resource.id, path, decision)
     return result

@@ -58,6 +58,11 @@ def get_auth_functions() -> dict[str, Any]:
         # Chained auth functions need the DataStore's own to chain to.
         for name in _DATASTORE_AUTH:
             functions.pop(name)
+    else:
+        # the access log learns the tables of a SQL query from its check
+        functions["datastore_search_sql"] = audit.noting_sql_tables(
+            functions["datastore_search_sql"]
+        )
     return functions
 
 
