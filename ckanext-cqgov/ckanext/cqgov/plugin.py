@@ -32,6 +32,7 @@ def _blueprints():
         *catalog_views.get_blueprints(),
         *spreadsheet_views.get_blueprints(),
         *desensitize_views.get_blueprints(),
+        *access.get_blueprints(),
     ]
 
 

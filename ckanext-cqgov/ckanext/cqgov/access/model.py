@@ -1,4 +1,4 @@
-"""Tables of the access subpackage: grants (and, later, the access log)."""
+"""Tables of the access subpackage: grants and the access (audit) log."""
 
 from __future__ import annotations
 
@@ -108,3 +108,49 @@ def grants_for(
         .all()
     )
     return [row.as_policy_grant() for row in rows]
+
+
+#: The paths through which data is read, as recorded in ``AccessRecord.path``.
+ACCESS_PATHS = (
+    "download",
+    "download_redirect",
+    "datastore_search",
+    "datastore_search_sql",
+    "datastore_info",
+    "datastore_dump",
+    "resource_show",
+    "package_show",
+)
+
+
+class AccessRecord(tk.BaseModel):
+    """One data access (or refused attempt), append-only (Arts. 18, 28).
+
+    A PostgreSQL trigger refuses ``UPDATE`` and ``DELETE`` on the table (see
+    the migration); rows are only ever inserted. Ids are plain values (no
+    foreign keys to core tables), and the user's name is copied so the record
+    stays readable when the account is renamed or deleted.
+    """
+
+    __tablename__ = "cqgov_access_log"
+
+    id = sa.Column(sa.BigInteger, primary_key=True, autoincrement=True)
+    at = sa.Column(sa.DateTime(timezone=True), nullable=False, index=True)
+    user_id = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    user_name = sa.Column(sa.UnicodeText, nullable=True)
+    #: The viewer's organization through which the data was accessed.
+    organization_id = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    package_id = sa.Column(sa.UnicodeText, nullable=False, index=True)
+    #: The entry's provider at the time of access (who may read the record).
+    owner_org = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    resource_id = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    path = sa.Column(sa.UnicodeText, nullable=False)
+    allowed = sa.Column(sa.Boolean, nullable=False, default=True)
+    #: The policy's reason (``provider_member``, ``valid_share_grant``,
+    #: ``needs_share_application`` …).
+    reason = sa.Column(sa.UnicodeText, nullable=False)
+    grant_id = sa.Column(sa.UnicodeText, nullable=True, index=True)
+    grant_purpose = sa.Column(sa.UnicodeText, nullable=True)
+    client_ip = sa.Column(sa.UnicodeText, nullable=True)
+    #: The ``X-Forwarded-For`` header as received (unverified).
+    forwarded_for = sa.Column(sa.UnicodeText, nullable=True)

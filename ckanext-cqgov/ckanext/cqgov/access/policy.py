@@ -125,6 +125,14 @@ class Decision:
     allowed: bool
     reason: Reason
     application_kind: str | None = None
+    #: For allowed data access: the grant that allowed it (``None`` when no
+    #: grant was needed). Recorded in the access log with its purpose.
+    grant: Grant | None = field(default=None, compare=False)
+    #: For allowed data access: the viewer's organization through which the
+    #: data is accessed (the provider, the grantee department, or the
+    #: government department an unconditional entry is shared with);
+    #: ``None`` for sysadmins and for access as a member of the public.
+    organization: str | None = field(default=None, compare=False)
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -339,8 +347,16 @@ def _grant_decision(
 ) -> Decision:
     """Allowed by any valid grant; otherwise say what became of the latest one."""
     statuses = [(grant_status(g, now), g) for g in held]
-    if any(status is GrantStatus.VALID for status, _ in statuses):
-        return Decision(True, granted)
+    valid = [g for status, g in statuses if status is GrantStatus.VALID]
+    if valid:
+        # The grant that lasts longest is the one the access is attributed to.
+        used = max(valid, key=lambda g: (g.valid_until, g.id or ""))
+        return Decision(
+            True,
+            granted,
+            grant=used,
+            organization=used.grantee if used.kind == "share" else None,
+        )
     if not statuses:
         return Decision(False, missing, kind)
     status, _ = max(statuses, key=lambda pair: pair[1].valid_from)
@@ -406,6 +422,21 @@ def _open_row(
     return Decision(False, Reason.NOT_OPEN)
 
 
+def _sharing_organization(
+    viewer: Viewer, entry: Entry, government_orgs: frozenset[str]
+) -> str:
+    """The department an unconditional entry is shared with, for the record:
+    a competent department overseeing the entry if the viewer belongs to one,
+    else the viewer's first government organization (by id, so that the
+    answer is stable)."""
+    overseeing = sorted(
+        scope.org_id
+        for scope in viewer.oversight
+        if scope.org_id in government_orgs and scope.covers(entry)
+    )
+    return (overseeing or sorted(government_orgs))[0]
+
+
 def can_access_data(
     viewer: Viewer,
     entry: Entry,
@@ -423,7 +454,7 @@ def can_access_data(
     if viewer.is_sysadmin:
         return Decision(True, Reason.SYSADMIN)
     if viewer.is_member_of(entry.owner_org):
-        return Decision(True, Reason.PROVIDER_MEMBER)
+        return Decision(True, Reason.PROVIDER_MEMBER, organization=entry.owner_org)
     if not entry.is_published:
         return _not_visible(entry)
 
@@ -432,6 +463,12 @@ def can_access_data(
     government_orgs = viewer.government_org_ids
     if government_orgs:
         share = _share_row(entry, government_orgs, relevant, now)
+        if share.allowed and share.organization is None:
+            share = Decision(
+                True,
+                share.reason,
+                organization=_sharing_organization(viewer, entry, government_orgs),
+            )
         if share.allowed:
             return share
         denials.append(share)
@@ -513,3 +550,44 @@ def permission_labels_for_viewer(viewer: Viewer) -> list[str]:
     labels.extend(f"member-{org_id}" for org_id in sorted(viewer.memberships))
     labels.extend(sorted({scope.label for scope in viewer.oversight}))
     return labels
+
+
+@dataclass(frozen=True, kw_only=True)
+class AccessLogScope:
+    """The access-log records a viewer may read.
+
+    ``everything`` for sysadmins and the municipal competent department;
+    otherwise the records of the entries of ``provider_orgs`` (the viewer's
+    organizations: providers see who used their data) and of the providers
+    in ``districts`` (a district competent department), and the viewer's own
+    records (``user_id``). Anonymous visitors read nothing.
+    """
+
+    everything: bool = False
+    user_id: str | None = None
+    provider_orgs: frozenset[str] = frozenset()
+    districts: frozenset[str] = frozenset()
+
+    @property
+    def is_empty(self) -> bool:
+        return not (
+            self.everything or self.user_id or self.provider_orgs or self.districts
+        )
+
+
+def access_log_scope(viewer: Viewer) -> AccessLogScope:
+    """Which access records ``viewer`` may read (Arts. 18, 28).
+
+    The competent department oversees as far as its oversight reaches: a
+    ``municipal`` one reads every record, a ``district`` one the records of
+    its district's providers (like grants and unpublished entries).
+    """
+    if viewer.is_anonymous:
+        return AccessLogScope()
+    if viewer.is_sysadmin or any(s.level == "municipal" for s in viewer.oversight):
+        return AccessLogScope(everything=True, user_id=viewer.user_id)
+    return AccessLogScope(
+        user_id=viewer.user_id,
+        provider_orgs=frozenset(viewer.memberships),
+        districts=frozenset(s.district for s in viewer.oversight if s.district),
+    )
