@@ -172,17 +172,21 @@ def make_user(portal):
             portal.call("organization_member_create", id=org, username=name, role=role)
         api_token = None
         if token:
-            api_token = bootstrap_portal.ckan(
-                portal.ini,
-                "user",
-                "token",
-                "add",
-                name,
-                "browser-test",
-                "--quiet",
-                env=portal.env,
-                quiet=True,
-            ).strip()
+            api_token = (
+                bootstrap_portal.ckan(
+                    portal.ini,
+                    "user",
+                    "token",
+                    "add",
+                    name,
+                    "browser-test",
+                    "--quiet",
+                    env=portal.env,
+                    quiet=True,
+                )
+                .strip()
+                .splitlines()[-1]
+            )  # the token is the last line of the output
         return TestUser(name, USER_PASSWORD, email, user["id"], api_token)
 
     return make
