@@ -139,7 +139,7 @@ def test_publisher_creates_entry_competent_department_approves(
 
     # 4. The publisher submits it for review from the entry's page.
     click_and_wait(page, ".cqgov-review-submit button[type=submit]")
-    assert review_status(page) == "已提交"
+    assert review_status(page) == "已报送待审核"
     assert page.locator(".alert-success").count() >= 1
     assert english_ui_texts(page) == []
 
@@ -200,7 +200,7 @@ def test_competent_department_returns_entry_with_a_reason(
     page = new_page(publisher)
     page.goto(f"/dataset/{name}")
     click_and_wait(page, ".cqgov-review-submit button[type=submit]")
-    assert review_status(page) == "已提交"
+    assert review_status(page) == "已报送待审核"
 
     review = new_page(reviewer)
     review.goto("/catalog/review")
