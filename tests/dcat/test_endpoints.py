@@ -389,6 +389,17 @@ def test_internal_field_only_for_provider_and_competent(catalog, viewer):
     if status == 200 and not insider:
         assert SOURCE_SYSTEM not in json.dumps(body["result"], ensure_ascii=False)
 
+    # Other actions that return entries.
+    for action, params in (
+        ("current_package_list_with_resources", {"limit": 100}),
+        ("organization_show", {"id": "dcat-provider", "include_datasets": True}),
+        ("package_search", {"q": "name:dcat-*", "include_private": True}),
+    ):
+        status, body = catalog.action(viewer, action, **params)
+        if status == 200 and not insider:
+            text = json.dumps(body["result"], ensure_ascii=False)
+            assert SOURCE_SYSTEM not in text, action
+
     page = catalog.get(viewer, "/dataset/dcat-open")
     assert page.status_code == 200
     assert (SOURCE_SYSTEM in page.body) is insider
