@@ -26,6 +26,7 @@ from ckanext.cqgov.access.policy import (
     ResourceInfo,
     Viewer,
     can_access_data,
+    can_see_internal_fields,
     can_see_metadata,
     grant_is_valid,
     grant_status,
@@ -807,3 +808,36 @@ def test_grants_are_consumed_once_from_an_iterator():
         NOW,
     )
     assert decision.reason is Reason.VALID_SHARE_GRANT
+
+
+# -- internal fields (schema fields marked ``internal``, e.g. source_system) ----
+
+
+def expected_internal(p: Profile, district) -> bool:
+    """The provider, the competent department overseeing the entry and
+    sysadmins; nobody else, whatever the entry's status."""
+    if p.share_row in ("provider", "sysadmin"):
+        return True
+    return p.oversees == "all" or (district is not None and p.oversees == district)
+
+
+INTERNAL_CASES = [
+    pytest.param(
+        viewer,
+        _entry(status, private, district, "unconditional", "proactive"),
+        expected_internal(profile, district),
+        id=f"{name}-{status}{'-private' if private else ''}-{district or 'municipal'}",
+    )
+    for name, viewer, profile in VIEWER_KINDS
+    for status in STATUSES
+    for private in PRIVATE_FLAGS
+    for district in DISTRICTS
+]
+
+
+@pytest.mark.parametrize(("viewer", "entry", "expected"), INTERNAL_CASES)
+def test_internal_fields_matrix(viewer, entry, expected):
+    decision = can_see_internal_fields(viewer, entry)
+    assert bool(decision) is expected
+    if not expected:
+        assert decision.reason is Reason.INTERNAL_FIELDS

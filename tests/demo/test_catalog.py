@@ -310,3 +310,40 @@ def test_other_seed_same_structure_other_content(catalog):
     assert other.datasets[0].resources[0].content != (
         catalog.datasets[0].resources[0].content
     )
+
+
+def test_entries_in_every_review_state(catalog, dataset_schema):
+    used = Counter(d.catalog_status for d in catalog.datasets)
+    assert set(used) == _choices(dataset_schema, "catalog_status")
+
+
+# Fields the demo leaves out: computed ones, and the related codes (resource
+# codes are generated when the entries are loaded, so the demo cannot name them).
+NOT_IN_DEMO = {
+    "provider_code",
+    "duplicate_candidates",
+    "related_codes",
+    "resource_code",
+}
+
+
+def test_the_demo_uses_the_full_schema(catalog, dataset_schema):
+    fields = {f["field_name"] for f in dataset_schema["dataset_fields"]}
+    used = set()
+    for dataset in catalog.datasets:
+        used.update(k for k, v in dataset.as_dict().items() if v not in ("", [], None))
+    used.update({"tag_string", "catalog_status"} & fields)  # tags, review states
+    missing = fields - used - NOT_IN_DEMO - {"name", "title"}
+    assert missing == set()
+    item_fields = {
+        f["field_name"]
+        for f in next(
+            f
+            for f in dataset_schema["dataset_fields"]
+            if f["field_name"] == "data_items"
+        )["repeating_subfields"]
+    }
+    used_items = {
+        k for d in catalog.datasets for i in d.data_items for k, v in i.items() if v
+    }
+    assert item_fields <= used_items

@@ -145,3 +145,20 @@ def test_a_deleted_dataset_is_restored(catalog, sysadmin):
     assert summary["resources"] == {"created": 0, "updated": 0, "unchanged": 1}
     shown = tk.get_action("package_show")(_as(sysadmin), {"id": "cq-bus-routes"})
     assert shown["state"] == "active"
+
+
+def test_entries_are_loaded_in_every_review_state(catalog, sysadmin):
+    wanted = {"draft": None, "submitted": None, "returned": None, "approved": None}
+    for dataset in catalog.datasets:
+        if wanted.get(dataset.catalog_status) is None:
+            wanted[dataset.catalog_status] = dataset.name
+    small = _small(catalog, *wanted.values())
+    Loader(sysadmin["name"]).load(small)
+
+    for status, name in wanted.items():
+        shown = tk.get_action("package_show")(_as(sysadmin), {"id": name})
+        assert shown["catalog_status"] == status, name
+        history = tk.get_action("cqgov_catalog_history")(_as(sysadmin), {"id": name})
+        assert history["events"][-1]["to_status"] == status
+        if status == "returned":
+            assert history["events"][-1]["comment"]  # the mandatory reason

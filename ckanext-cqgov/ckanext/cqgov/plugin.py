@@ -19,6 +19,7 @@ from ckanext.cqgov.desensitize import views as desensitize_views
 from ckanext.cqgov.search import chinese_search
 from ckanext.cqgov.spreadsheet import actions as spreadsheet
 from ckanext.cqgov.spreadsheet import views as spreadsheet_views
+from ckanext.cqgov.translation import views as translation_views
 from ckanext.cqgov.translation.plugin import Translation
 from ckanext.cqgov.workflow import logic as workflow_logic
 from ckanext.cqgov.workflow import tasks as workflow_tasks  # noqa: F401 (registers)
@@ -33,6 +34,7 @@ def _blueprints():
         *spreadsheet_views.get_blueprints(),
         *desensitize_views.get_blueprints(),
         *access.get_blueprints(),
+        *translation_views.get_blueprints(),
     ]
 
 

@@ -15,7 +15,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.cqgov.access import policy
 from ckanext.cqgov.access.checks import denial_message
-from ckanext.cqgov.access.shaping import entries_for, shape_package
+from ckanext.cqgov.access.shaping import entries_for, internal_fields, shape_package
 from ckanext.cqgov.access.subjects import context_viewer, viewer_grants
 
 
@@ -107,7 +107,8 @@ def activity_data_show(next_action, context: Context, data_dict: DataDict):
 @tk.side_effect_free
 def activity_diff(next_action, context: Context, data_dict: DataDict):
     """CKAN's ``activity_diff``, only for a caller who may fetch every
-    resource of the entry (a diff shows URLs and cannot be shaped)."""
+    resource of the entry and see its internal fields (a diff shows URLs and
+    field values and cannot be shaped)."""
     result = next_action(context, data_dict)
     if context.get("ignore_auth"):
         return result
@@ -118,7 +119,11 @@ def activity_diff(next_action, context: Context, data_dict: DataDict):
         entry = entries_for([{"id": pid}]).get(pid) if pid else None
         if entry is None:
             continue
-        copy = {"resources": [dict(r) for r in package.get("resources", [])]}
+        # Resources and internal fields: a diff shows both and cannot be shaped.
+        copy = {
+            "resources": [dict(r) for r in package.get("resources", [])],
+            **{k: package[k] for k in internal_fields() if k in package},
+        }
         if not policy.can_see_metadata(viewer, entry) or not shape_package(
             viewer, entry, copy, viewer_grants(viewer, [entry.id])
         ):

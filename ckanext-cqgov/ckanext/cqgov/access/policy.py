@@ -101,6 +101,7 @@ class Reason(str, enum.Enum):
     GRANT_NOT_YET_VALID = "grant_not_yet_valid"
     GRANT_REVOKED = "grant_revoked"
     NOT_GRANT_MANAGER = "not_grant_manager"
+    INTERNAL_FIELDS = "internal_fields"
 
 
 class GrantStatus(str, enum.Enum):
@@ -380,6 +381,23 @@ def can_see_metadata(viewer: Viewer, entry: Entry) -> Decision:
     if viewer.oversees(entry):
         return Decision(True, Reason.COMPETENT_DEPARTMENT)
     return _not_visible(entry)
+
+
+def can_see_internal_fields(viewer: Viewer, entry: Entry) -> Decision:
+    """Whether ``viewer`` may see the entry's internal fields (those marked
+    ``internal`` in the schema, such as the source business system).
+
+    Only those who compile or review the catalog: members of the provider,
+    the competent department overseeing the entry, and sysadmins. Everybody
+    else sees the metadata without them, even of a published entry.
+    """
+    if viewer.is_sysadmin:
+        return Decision(True, Reason.SYSADMIN)
+    if viewer.is_member_of(entry.owner_org):
+        return Decision(True, Reason.PROVIDER_MEMBER)
+    if viewer.oversees(entry):
+        return Decision(True, Reason.COMPETENT_DEPARTMENT)
+    return Decision(False, Reason.INTERNAL_FIELDS)
 
 
 def _share_row(

@@ -3,7 +3,8 @@
 Used by ``after_dataset_show``, ``after_dataset_search`` and the activity
 stream. Resources the viewer may not know of are removed; resources they may
 see but not fetch lose their URL and carry ``cqgov_access`` (why, and where
-to apply).
+to apply). Fields marked ``internal`` in the dataset schema are removed for
+viewers outside the provider and its competent department.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ from ckanext.cqgov.access.subjects import (
 
 #: Keys of a resource dict that point at or hold its data.
 DATA_KEYS = ("url", "cache_url", "datastore_active_url")
+#: Internal fields when the schema cannot be read (it always marks these).
+DEFAULT_INTERNAL_FIELDS = ("source_system",)
 #: Search-result keys that summarize resources or hold the raw package dict
 #: (reachable through package_search's ``fl``).
 RESULT_RESOURCE_KEYS = ("data_dict", "validated_data_dict", "urls", "text")
@@ -71,6 +74,47 @@ def entries_for(package_dicts: Iterable[dict[str, Any]]) -> dict[str, policy.Ent
     }
 
 
+def internal_fields() -> tuple[str, ...]:
+    """The dataset fields marked ``internal: true`` in the scheming schema."""
+    try:
+        from ckanext.scheming.helpers import scheming_get_dataset_schema
+
+        schema = scheming_get_dataset_schema("dataset")
+    except Exception:  # scheming not loaded (unit tests): the known fields
+        schema = None
+    if not schema:
+        return DEFAULT_INTERNAL_FIELDS
+    return tuple(
+        field["field_name"]
+        for field in schema.get("dataset_fields", [])
+        if field.get("internal")
+    )
+
+
+def strip_internal_fields(
+    viewer: policy.Viewer, entry: policy.Entry, package: dict[str, Any]
+) -> bool:
+    """Remove the internal fields (and their index copies) from ``package``
+    unless ``viewer`` may see them; True when nothing was removed."""
+    if policy.can_see_internal_fields(viewer, entry):
+        return True
+    complete = True
+    for name in internal_fields():
+        for key in (name, "extras_" + name):
+            if key in package:
+                del package[key]
+                complete = False
+        extras = package.get("extras")
+        if isinstance(extras, list):
+            kept = [
+                e for e in extras if not (isinstance(e, dict) and e.get("key") == name)
+            ]
+            if len(kept) != len(extras):
+                package["extras"] = kept
+                complete = False
+    return complete
+
+
 def shape_package(
     viewer: policy.Viewer,
     entry: policy.Entry,
@@ -79,7 +123,7 @@ def shape_package(
 ) -> bool:
     """Strip ``package`` in place for ``viewer``; True when nothing was hidden."""
     moment = now()
-    complete = True
+    complete = strip_internal_fields(viewer, entry, package)
     kept = []
     for resource in package.get("resources") or []:
         info = resource_info(resource)

@@ -75,9 +75,15 @@ CODE_FIELDS = (
 
 def before_index(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Other entries' titles are not part of this entry's search text, nor
-    are code values (:data:`CODE_FIELDS`)."""
+    are code values (:data:`CODE_FIELDS`). Internal fields are not indexed
+    at all: a filter on them would tell anybody their values."""
+    from ckanext.cqgov.access.shaping import internal_fields
+
     pkg_dict.pop("duplicate_candidates", None)
     for name in CODE_FIELDS:
+        pkg_dict.pop("extras_" + name, None)
+    for name in internal_fields():
+        pkg_dict.pop(name, None)
         pkg_dict.pop("extras_" + name, None)
     return pkg_dict
 

@@ -23,9 +23,21 @@ def catalog_review(package_id: str) -> dict[str, Any] | None:
 
 
 def catalog_status_label(status: str | None) -> str:
+    """The review state as the schema names it (e.g. 已报送待审核, 审核通过)."""
+    from ckanext.scheming.helpers import (
+        scheming_choices_label,
+        scheming_field_by_name,
+        scheming_get_dataset_schema,
+    )
+
     from ckanext.cqgov.catalog.actions import status_label
 
-    return status_label(status or "draft")
+    status = status or "draft"
+    schema = scheming_get_dataset_schema("dataset") or {}
+    field = scheming_field_by_name(schema.get("dataset_fields", []), "catalog_status")
+    if field and field.get("choices"):
+        return scheming_choices_label(field["choices"], status)
+    return status_label(status)
 
 
 def deadline_label(kind: str) -> str:

@@ -34,6 +34,13 @@ def _flash_done(action: str) -> None:
     tk.h.flash_success(texts[action])
 
 
+def _back(id: str):
+    """Where the form came from: the review queue, or the entry's page."""
+    if request.form.get("came_from") == "queue":
+        return tk.redirect_to("cqgov_catalog.review_queue")
+    return tk.redirect_to("dataset.read", id=id)
+
+
 @catalog.route("/dataset/<id>/catalog/<action>", methods=["POST"])
 def entry_action(id: str, action: str):
     if action not in ENTRY_ACTIONS:
@@ -50,9 +57,9 @@ def entry_action(id: str, action: str):
         for field, messages in error.error_dict.items():
             for message in messages if isinstance(messages, list) else [messages]:
                 tk.h.flash_error(f"{_field_label(field)}: {message}")
-        return tk.redirect_to("dataset.read", id=id)
+        return _back(id)
     _flash_done(action)
-    return tk.redirect_to("dataset.read", id=id)
+    return _back(id)
 
 
 def _field_label(field: str) -> str:
