@@ -402,3 +402,32 @@ def test_dump_links_of_datastore_resources_are_hidden_like_urls(store):
         status, body = store.action(viewer, "resource_show", id=rid)
         assert status == 403
         assert "/datastore/dump/" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("", "该数据不予共享给其他部门。"),
+        ("/en", "This data is not shared with other departments."),
+    ],
+)
+def test_refusals_speak_the_requests_language(store, prefix, expected):
+    token = store.tokens["other_gov"]
+    for action, params in (
+        ("datastore_search", {"resource_id": store.secret["id"]}),
+        ("datastore_info", {"id": store.secret["id"]}),
+        ("datastore_search_sql", {"sql": f"SELECT * FROM {q(store.secret)}"}),
+    ):
+        response = store.app.post(
+            f"{prefix}/api/3/action/{action}",
+            json=params,
+            headers={"Authorization": token},
+        )
+        assert response.status_code == 403, action
+        assert expected in response.json["error"]["message"], action
+    response = store.app.get(
+        f"{prefix}/datastore/dump/{store.secret['id']}",
+        headers={"Authorization": token},
+    )
+    assert response.status_code == 403
+    assert expected in response.body
