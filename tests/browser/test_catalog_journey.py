@@ -228,7 +228,7 @@ def test_competent_department_returns_entry_with_a_reason(
 
 
 def test_edit_form_warns_of_duplicates(
-    portal, make_user, make_organization, new_page, unique_name
+    portal, make_user, make_organization, new_page, unique_name, english_ui_texts
 ):
     first = make_organization(level="municipal")
     second = make_organization(level="municipal")
@@ -257,6 +257,7 @@ def test_edit_form_warns_of_duplicates(
     assert "一数一源" in warning.inner_text()
     assert warning.locator(f"a[href='/dataset/{original}']").count() == 1
     assert first["title"] in warning.inner_text()
+    assert english_ui_texts(page) == []
     # The warning does not stop the department from saving.
     click_and_wait(page, "form#dataset-edit button[name=save]")
     assert page.url.endswith(f"/dataset/{copy}")
