@@ -364,3 +364,70 @@ def test_ckans_dump_view_itself_asks_datastore_search(store):
         assert response.status_code == 200
         assert OPEN_ROW in response.body
         assert store.open["id"] in calls
+
+
+def test_dump_links_of_datastore_resources_are_hidden_like_urls(store):
+    """A resource whose data lives only in the DataStore (``url_type:
+    datastore``) has the dump link as its URL: a viewer who may see the
+    resource but not fetch it gets neither."""
+    from ckan.tests.helpers import call_action
+
+    created = call_action(
+        "datastore_create",
+        {"user": store.sysadmin["name"]},
+        resource={
+            "package_id": store.secret["package_id"],
+            "name": "datastore only",
+            "audience": "share",
+        },
+        force=True,
+        fields=[{"id": "label", "type": "text"}],
+        records=[{"label": SECRET_ROW}],
+    )
+    rid = created["resource_id"]
+    status, body = store.action("provider_editor", "resource_show", id=rid)
+    assert status == 200
+    assert f"/datastore/dump/{rid}" in body["result"]["url"]
+    # other_gov: a government viewer sees the share resource, may not fetch it
+    status, body = store.action("other_gov", "resource_show", id=rid)
+    assert status == 200
+    assert body["result"]["url"] == ""
+    assert body["result"]["cqgov_access"]["allowed"] is False
+    status, body = store.action(
+        "other_gov", "package_show", id=store.secret["package_id"]
+    )
+    assert status == 200
+    assert "/datastore/dump/" not in json.dumps(body)
+    for viewer in ("anonymous", "citizen"):
+        status, body = store.action(viewer, "resource_show", id=rid)
+        assert status == 403
+        assert "/datastore/dump/" not in json.dumps(body)
+
+
+@pytest.mark.parametrize(
+    ("prefix", "expected"),
+    [
+        ("", "该数据不予共享给其他部门。"),
+        ("/en", "This data is not shared with other departments."),
+    ],
+)
+def test_refusals_speak_the_requests_language(store, prefix, expected):
+    token = store.tokens["other_gov"]
+    for action, params in (
+        ("datastore_search", {"resource_id": store.secret["id"]}),
+        ("datastore_info", {"id": store.secret["id"]}),
+        ("datastore_search_sql", {"sql": f"SELECT * FROM {q(store.secret)}"}),
+    ):
+        response = store.app.post(
+            f"{prefix}/api/3/action/{action}",
+            json=params,
+            headers={"Authorization": token},
+        )
+        assert response.status_code == 403, action
+        assert expected in response.json["error"]["message"], action
+    response = store.app.get(
+        f"{prefix}/datastore/dump/{store.secret['id']}",
+        headers={"Authorization": token},
+    )
+    assert response.status_code == 403
+    assert expected in response.body
