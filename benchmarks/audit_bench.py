@@ -48,6 +48,7 @@ def _env() -> dict[str, str]:
         ensure_database,
         with_database,
     )
+    from ckanext.cqgov.bootstrap.datastore import default_urls, ensure_datastore
     from ckanext.cqgov.bootstrap.services import ensure_postgres, ensure_redis
 
     db_url, redis_url = dev_urls()
@@ -55,7 +56,16 @@ def _env() -> dict[str, str]:
     ensure_postgres(bench_url)
     ensure_redis(redis_url)
     ensure_database(bench_url)
-    return dict(os.environ, CKAN_SQLALCHEMY_URL=bench_url, CKAN_REDIS_URL=redis_url)
+    # the `datastore` plugin is enabled: the benchmark database gets its own
+    ds_write, ds_read = default_urls(bench_url, "audit-bench-read")
+    ensure_datastore(bench_url, ds_write, ds_read)
+    return dict(
+        os.environ,
+        CKAN_SQLALCHEMY_URL=bench_url,
+        CKAN_REDIS_URL=redis_url,
+        CKAN_DATASTORE_WRITE_URL=ds_write,
+        CKAN_DATASTORE_READ_URL=ds_read,
+    )
 
 
 def _ini() -> Path:
@@ -67,6 +77,8 @@ def _ini() -> Path:
         {
             "ckan.site_url": "http://127.0.0.1:5098",
             "ckan.storage_path": str(ROOT / ".local" / "audit-bench-storage"),
+            "ckan.datastore.write_url": os.environ["CKAN_DATASTORE_WRITE_URL"],
+            "ckan.datastore.read_url": os.environ["CKAN_DATASTORE_READ_URL"],
         },
     )
 

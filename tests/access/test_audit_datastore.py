@@ -86,7 +86,7 @@ class Store:
             user["name"]: call_action(
                 "api_token_create", {"user": user["name"]}, user=user["name"], name="t"
             )["token"]
-            for user in (self.granted, self.refused)
+            for user in (self.granted, self.refused, self.sysadmin)
         }
         self.app = _get_test_app()
 
@@ -191,3 +191,21 @@ def test_a_dump_is_one_record(store, new_records):
         "datastore_dump",
         False,
     )
+
+
+def test_a_sysadmin_query_is_recorded_too(store, new_records):
+    rid = store.tables[1]["id"]
+    sql = f'SELECT label FROM "{rid}"'
+    assert store.action(store.sysadmin["name"], "datastore_search_sql", sql=sql) == 200
+    (record,) = new_records()
+    assert (record.path, record.resource_id, record.reason) == (
+        "datastore_search_sql",
+        rid,
+        "sysadmin",
+    )
+    # the list of tables is not a resource's data: answered, not recorded
+    status = store.action(
+        store.sysadmin["name"], "datastore_search", resource_id="_table_metadata"
+    )
+    assert status == 200
+    assert len(new_records()) == 1

@@ -64,6 +64,7 @@ def publisher_and_pages(portal, make_user):
         ("dataset edit form", f"/dataset/edit/{dataset['name']}", publisher),
         ("resource form", f"/dataset/{dataset['name']}/resource/new", publisher),
         ("publisher dashboard", "/dashboard/datasets", publisher),
+        ("publisher access log", "/dashboard/access-log", publisher),
         ("publisher profile", f"/user/{publisher.name}", publisher),
     ]
     return publisher, pages
