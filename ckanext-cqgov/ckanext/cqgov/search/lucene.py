@@ -297,6 +297,7 @@ STRING_COLUMNS = frozenset(schema.STRING_COLUMNS)
 DATE_COLUMNS = frozenset(schema.DATE_COLUMNS)
 ARRAY_COLUMNS = frozenset(schema.ARRAY_COLUMNS)
 
+TABLE = "cqgov_search_doc"
 NGRAM_SOURCES = {"title_ngram": "title", "name_ngram": "name"}
 NGRAM_MAX = 10
 
@@ -620,7 +621,17 @@ class Compiler:
                 if query is None:
                     continue
                 column = _vector_column(field)
-                where = f"({column} @@ CAST({self.bind(query)} AS tsquery))"
+                bound = self.bind(query)
+                if column == "d.tsv":
+                    # for the score, which rows match comes from the GIN index
+                    # once (a hashed set) instead of reading each row's large,
+                    # TOASTed tsv
+                    where = (
+                        f"(d.index_id IN (SELECT t.index_id FROM {TABLE} AS t "
+                        f"WHERE t.tsv @@ CAST({bound} AS tsquery)))"
+                    )
+                else:
+                    where = f"({column} @@ CAST({bound} AS tsquery))"
                 text_queries.setdefault(column, []).append(query)
             else:
                 where = self.compile(dataclasses.replace(term, field=field)).where
@@ -630,11 +641,13 @@ class Compiler:
             matches.append((where, float(boost)))
         if not matches:
             return _FALSE
-        # one index probe per vector column for all its fields
+        # one index probe per vector column for all its fields (the compact
+        # zh column first: a row it matches never reads the large tsv)
+        probes = []
         for column, queries in text_queries.items():
             combined = " | ".join(f"({q})" for q in queries)
-            wheres.insert(0, f"({column} @@ CAST({self.bind(combined)} AS tsquery))")
-        where = "(" + " OR ".join(wheres) + ")"
+            probes.append(f"({column} @@ CAST({self.bind(combined)} AS tsquery))")
+        where = "(" + " OR ".join(probes + wheres) + ")"
         parts = [f"(CASE WHEN {w} THEN {b} ELSE 0 END)" for w, b in matches]
         if len(parts) == 1:
             return Sql(where, parts[0])
@@ -642,8 +655,17 @@ class Compiler:
         tie = float(self.tie)
         if not tie:
             return Sql(where, best)
-        total = " + ".join(parts)
-        return Sql(where, f"({1 - tie} * {best} + {tie} * ({total}))")
+        # each field's test once per row (GREATEST and the sum share them)
+        alias = f"x{len(self.params)}"
+        columns = [f"{alias}.c{i}" for i in range(len(parts))]
+        inner = ", ".join(f"{p} AS c{i}" for i, p in enumerate(parts))
+        best = "GREATEST(" + ", ".join(columns) + ")"
+        total = " + ".join(columns)
+        return Sql(
+            where,
+            f"(SELECT {1 - tie} * {best} + {tie} * ({total}) "
+            f"FROM (SELECT {inner}) AS {alias})",
+        )
 
     def _range(self, node: Range) -> Sql:
         field = node.field or self.df
