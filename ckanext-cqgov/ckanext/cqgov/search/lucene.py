@@ -297,7 +297,6 @@ STRING_COLUMNS = frozenset(schema.STRING_COLUMNS)
 DATE_COLUMNS = frozenset(schema.DATE_COLUMNS)
 ARRAY_COLUMNS = frozenset(schema.ARRAY_COLUMNS)
 
-TABLE = "cqgov_search_doc"
 NGRAM_SOURCES = {"title_ngram": "title", "name_ngram": "name"}
 NGRAM_MAX = 10
 
@@ -621,17 +620,7 @@ class Compiler:
                 if query is None:
                     continue
                 column = _vector_column(field)
-                bound = self.bind(query)
-                if column == "d.tsv":
-                    # for the score, which rows match comes from the GIN index
-                    # once (a hashed set) instead of reading each row's large,
-                    # TOASTed tsv
-                    where = (
-                        f"(d.index_id IN (SELECT t.index_id FROM {TABLE} AS t "
-                        f"WHERE t.tsv @@ CAST({bound} AS tsquery)))"
-                    )
-                else:
-                    where = f"({column} @@ CAST({bound} AS tsquery))"
+                where = f"({column} @@ CAST({self.bind(query)} AS tsquery))"
                 text_queries.setdefault(column, []).append(query)
             else:
                 where = self.compile(dataclasses.replace(term, field=field)).where
