@@ -155,7 +155,7 @@ BATCH_SIZE = 500
 _COLUMNS_SQL = (
     "index_id, id, site_id, name, entity_type, state, dataset_type, capacity, "
     "permission_labels, metadata_created, metadata_modified, title_string, "
-    "fields, facets, stored, tsv, zh"
+    "fields, facets, facet_terms, stored, tsv, zh"
 )
 _VALUES_TEMPLATE = (
     "(%(index_id)s, %(id)s, %(site_id)s, %(name)s, %(entity_type)s, %(state)s, "
@@ -163,6 +163,7 @@ _VALUES_TEMPLATE = (
     "CAST(%(metadata_created)s AS timestamptz), "
     "CAST(%(metadata_modified)s AS timestamptz), %(title_string)s, "
     "CAST(%(fields)s AS jsonb), CAST(%(facets)s AS jsonb), "
+    "CAST(%(facet_terms)s AS text[]), "
     "CAST(%(stored)s AS jsonb), CAST(%(tsv)s AS tsvector), "
     "CAST(%(zh)s AS tsvector))"
 )

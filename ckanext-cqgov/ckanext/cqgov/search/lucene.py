@@ -547,6 +547,9 @@ class Compiler:
         if definition.type == "int" and _NUMBER_RE.match(value.strip()):
             number = float(value)
             value = str(int(number)) if number.is_integer() else value.strip()
+        if schema.in_facets_column(field):
+            term = self.bind([schema.facet_term(field, value)])
+            return Sql(f"(d.facet_terms @> CAST({term} AS text[]))", "1.0")
         doc = self.bind(json.dumps({field: [value]}))
         return Sql(f"(d.fields @> CAST({doc} AS jsonb))", "1.0")
 

@@ -223,3 +223,11 @@ def in_facets_column(name: str) -> bool:
     return name not in NOT_IN_FACETS_COLUMN and not name.startswith(
         ("extras_", "res_extras_")
     )
+
+
+TERM_SEPARATOR = "\x1f"
+
+
+def facet_term(name: str, value: str) -> str:
+    """One entry of the ``facet_terms`` column: field and value."""
+    return name + TERM_SEPARATOR + value

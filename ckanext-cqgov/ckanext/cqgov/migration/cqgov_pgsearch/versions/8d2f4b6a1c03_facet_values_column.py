@@ -1,6 +1,7 @@
-"""Facet values column ``facets``: the facetable string fields of ``fields``
-in a small jsonb kept in the row, so that counting facets over the matching
-documents does not de-TOAST the whole ``fields`` document once per facet;
+"""Facet values columns ``facets`` and ``facet_terms``: the facetable string
+fields of ``fields`` in a small jsonb kept in the row, so that counting facets
+over the matching documents does not de-TOAST the whole ``fields`` document
+once per facet, and as ``field<US>value`` terms for exact filters;
 lz4 compression for the large columns (faster to read back than pglz).
 
 Existing rows are filled in here; no re-index is needed.
@@ -54,6 +55,25 @@ def upgrade() -> None:
         ), '{{}}')
         """
     )
+    # the same values as "field<US>value" terms: filters on them (fq) get an
+    # estimate from the array's element statistics (jsonb containment has none)
+    op.execute(
+        "ALTER TABLE cqgov_search_doc "
+        "ADD COLUMN facet_terms text[] NOT NULL DEFAULT '{}'"
+    )
+    op.execute(
+        """
+        UPDATE cqgov_search_doc SET facet_terms = COALESCE((
+            SELECT array_agg(e.key || chr(31) || v.x)
+            FROM jsonb_each(facets) AS e,
+                 jsonb_array_elements_text(e.value) AS v(x)
+        ), '{}')
+        """
+    )
+    op.execute(
+        "CREATE INDEX cqgov_search_doc_facet_terms_gin "
+        "ON cqgov_search_doc USING gin (facet_terms)"
+    )
     # lz4 where the server has it (new values only; pglz stays readable)
     op.execute(
         """
@@ -74,4 +94,5 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("ALTER TABLE cqgov_search_doc DROP COLUMN IF EXISTS facet_terms")
     op.execute("ALTER TABLE cqgov_search_doc DROP COLUMN IF EXISTS facets")
