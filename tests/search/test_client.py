@@ -550,6 +550,8 @@ class TestWrites:
         assert "index_id" not in row["facets"]
         assert "extras_cqgov_title" not in row["facets"]
         assert set(row["facets"]) <= set(row["fields"])
+        assert "tags\x1fa" in row["facet_terms"]
+        assert "organization\x1fo" in row["facet_terms"]
         # a field kept out of it is still counted from the full fields
         result = fresh_solr.search(
             q="*:*", rows=0, facet="true", **{"facet.field": ["site_id", "tags"]}
