@@ -50,7 +50,10 @@ def pytest_collection_modifyitems(config, items):
     excluded = exclusions()
     keep, drop = [], []
     for item in items:
-        node = item.nodeid.split("ckan/tests/", 1)[-1]
+        # the node id's file part depends on the rootdir (with --pyargs it
+        # may be the bare file name): name the file from its real path
+        path = str(item.path).replace("\\", "/").split("/ckan/tests/", 1)[-1]
+        node = path + "::" + item.nodeid.split("::", 1)[-1]
         (drop if node in excluded else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)

@@ -506,3 +506,55 @@ class TestWrites:
         assert ids(search(solr)) == ["draft", "harvested"]
         solr.delete(q='+site_id:"test-site"')
         assert search(solr).hits == 0
+
+    def test_batched_writes_hold_documents_until_the_block_ends(self, fresh_solr):
+        from ckan.model import meta
+
+        from ckanext.cqgov.search import client
+
+        def stored_title(ident):
+            with meta.engine.connect() as conn:
+                return conn.exec_driver_sql(
+                    "SELECT stored ->> 'title' FROM cqgov_search_doc WHERE id = %s",
+                    (ident,),
+                ).scalar()
+
+        solr = fresh_solr
+        with client.batched_writes():
+            solr.add([make_doc("bus", title="First")], commit=False)
+            solr.add([make_doc("bus", title="Second")], commit=False)
+            solr.add([make_doc("new", title="New one")], commit=False)
+            assert stored_title("new") is None  # not written yet
+            # a search writes what is pending first; the last version wins
+            assert ids(search(solr, "title:second")) == ["bus"]
+            solr.add([make_doc("later", title="Later")], commit=False)
+        assert stored_title("later") == "Later"
+        assert stored_title("bus") == "Second"
+        assert search(solr).hits == 7
+
+    def test_batched_writes_keep_order_with_deletes(self, fresh_solr):
+        from ckanext.cqgov.search import client
+
+        solr = fresh_solr
+        with client.batched_writes():
+            solr.add([make_doc("gone", title="Gone")], commit=False)
+            solr.delete(id="idx-gone")
+        assert "gone" not in ids(search(solr))
+
+    def test_facets_column_holds_the_facetable_fields(self, fresh_solr):
+        from ckanext.cqgov.search import document
+
+        row = document.build_row(make_doc("x", tags=["a"], organization="o"))
+        assert row["facets"]["tags"] == ["a"]
+        assert row["facets"]["organization"] == ["o"]
+        assert "index_id" not in row["facets"]
+        assert "extras_cqgov_title" not in row["facets"]
+        assert set(row["facets"]) <= set(row["fields"])
+        assert "tags\x1fa" in row["facet_terms"]
+        assert "organization\x1fo" in row["facet_terms"]
+        # a field kept out of it is still counted from the full fields
+        result = fresh_solr.search(
+            q="*:*", rows=0, facet="true", **{"facet.field": ["site_id", "tags"]}
+        )
+        assert result.facets["facet_fields"]["site_id"] == [SITE, 5]
+        assert result.facets["facet_fields"]["tags"][:2] == ["traffic", 4]

@@ -9,18 +9,23 @@ table, with the same documents and query parameters CKAN sends to Solr.
 
 Writes run in their own short transaction (like an update request to Solr:
 independent of the CKAN session that triggered them), so ``commit`` has
-nothing left to do.
+nothing left to do, except inside :func:`batched_writes` (``search-index
+rebuild``), where documents are written several hundred per statement.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
 import logging
 import re
+import threading
+from collections.abc import Iterator
 from typing import Any
 
+import psycopg2
 import sqlalchemy as sa
 from ckan.lib.search.common import (
     SearchError,
@@ -28,8 +33,9 @@ from ckan.lib.search.common import (
     SearchQueryError,
 )
 from ckan.model import meta
+from psycopg2.extras import execute_values
 
-from . import document, lucene
+from . import document, lucene, schema
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +149,99 @@ def _decode_dates(doc: dict[str, Any]) -> dict[str, Any]:
     return doc
 
 
+# -- batched writes
+
+BATCH_SIZE = 500
+_COLUMNS_SQL = (
+    "index_id, id, site_id, name, entity_type, state, dataset_type, capacity, "
+    "permission_labels, metadata_created, metadata_modified, title_string, "
+    "fields, facets, facet_terms, stored, tsv, zh"
+)
+_VALUES_TEMPLATE = (
+    "(%(index_id)s, %(id)s, %(site_id)s, %(name)s, %(entity_type)s, %(state)s, "
+    "%(dataset_type)s, %(capacity)s, CAST(%(permission_labels)s AS text[]), "
+    "CAST(%(metadata_created)s AS timestamptz), "
+    "CAST(%(metadata_modified)s AS timestamptz), %(title_string)s, "
+    "CAST(%(fields)s AS jsonb), CAST(%(facets)s AS jsonb), "
+    "CAST(%(facet_terms)s AS text[]), "
+    "CAST(%(stored)s AS jsonb), CAST(%(tsv)s AS tsvector), "
+    "CAST(%(zh)s AS tsvector))"
+)
+_UPSERT_SQL = (
+    f"INSERT INTO {TABLE} ({_COLUMNS_SQL}) VALUES %s "
+    "ON CONFLICT (index_id) DO UPDATE SET "
+    + ", ".join(
+        f"{c} = EXCLUDED.{c}" for c in _COLUMNS_SQL.split(", ") if c != "index_id"
+    )
+)
+
+_local = threading.local()
+
+
+def _batch_state() -> list[dict[str, Any]] | None:
+    return getattr(_local, "pending", None)
+
+
+@contextlib.contextmanager
+def batched_writes() -> Iterator[None]:
+    """Within this block (one thread), documents added without an explicit
+    ``commit=True`` are written :data:`BATCH_SIZE` at a time, each batch one
+    statement and one transaction, and the rest when the block ends (also
+    on error: what was indexed before it is kept, as Solr would). A delete,
+    search or commit writes what is pending first, so order is kept."""
+    if _batch_state() is not None:
+        yield
+        return
+    _local.pending = []
+    try:
+        yield
+    finally:
+        try:
+            flush()
+        finally:
+            _local.pending = None
+
+
+def flush() -> None:
+    """Write the documents pending in this thread's batch, if any."""
+    pending = _batch_state()
+    if pending:
+        rows = list(pending)
+        pending.clear()
+        write_rows(rows)
+
+
+def write_rows(rows: list[dict[str, Any]]) -> None:
+    """Upsert index rows (:func:`.document.build_row`) in one statement and
+    one transaction."""
+    # one statement cannot update a row twice: the last version wins
+    latest = {row["index_id"]: row for row in rows}
+    params = [
+        {
+            **row,
+            "fields": json.dumps(row["fields"], ensure_ascii=False),
+            "facets": json.dumps(row["facets"], ensure_ascii=False),
+            "stored": json.dumps(row["stored"], ensure_ascii=False, default=str),
+        }
+        for row in latest.values()
+    ]
+    try:
+        with _engine().begin() as conn:
+            cursor = conn.connection.cursor()
+            try:
+                execute_values(
+                    cursor,
+                    _UPSERT_SQL,
+                    params,
+                    template=_VALUES_TEMPLATE,
+                    page_size=len(params),
+                )
+            finally:
+                cursor.close()
+    except (sa.exc.SQLAlchemyError, psycopg2.Error) as e:
+        raise SearchIndexError(f"could not write to the search index: {e}") from e
+
+
 class PgSolrClient:
     """Answers CKAN's pysolr calls from PostgreSQL."""
 
@@ -158,41 +257,16 @@ class PgSolrClient:
         rows = [document.build_row(doc) for doc in docs]
         if not rows:
             return ""
-        statement = sa.text(
-            f"""
-            INSERT INTO {TABLE} (index_id, id, site_id, name, entity_type, state,
-                dataset_type, capacity, permission_labels, metadata_created,
-                metadata_modified, title_string, fields, stored, tsv, zh)
-            VALUES (:index_id, :id, :site_id, :name, :entity_type, :state,
-                :dataset_type, :capacity, CAST(:permission_labels AS text[]),
-                CAST(:metadata_created AS timestamptz),
-                CAST(:metadata_modified AS timestamptz), :title_string,
-                CAST(:fields AS jsonb), CAST(:stored AS jsonb),
-                CAST(:tsv AS tsvector), CAST(:zh AS tsvector))
-            ON CONFLICT (index_id) DO UPDATE SET
-                id = EXCLUDED.id, site_id = EXCLUDED.site_id, name = EXCLUDED.name,
-                entity_type = EXCLUDED.entity_type, state = EXCLUDED.state,
-                dataset_type = EXCLUDED.dataset_type, capacity = EXCLUDED.capacity,
-                permission_labels = EXCLUDED.permission_labels,
-                metadata_created = EXCLUDED.metadata_created,
-                metadata_modified = EXCLUDED.metadata_modified,
-                title_string = EXCLUDED.title_string, fields = EXCLUDED.fields,
-                stored = EXCLUDED.stored, tsv = EXCLUDED.tsv, zh = EXCLUDED.zh
-            """
-        )
-        params = [
-            {
-                **row,
-                "fields": json.dumps(row["fields"], ensure_ascii=False),
-                "stored": json.dumps(row["stored"], ensure_ascii=False, default=str),
-            }
-            for row in rows
-        ]
-        try:
-            with _engine().begin() as conn:
-                conn.execute(statement, params)
-        except sa.exc.SQLAlchemyError as e:
-            raise SearchIndexError(f"could not write to the search index: {e}") from e
+        batch = _batch_state()
+        if batch is not None and commit is not True:
+            # inside batched_writes() (e.g. search-index rebuild): written
+            # BATCH_SIZE at a time, and when the block ends
+            batch.extend(rows)
+            if len(batch) >= BATCH_SIZE:
+                flush()
+            return ""
+        flush()  # what an enclosing batch holds goes first
+        write_rows(rows)
         return ""
 
     def delete(
@@ -204,6 +278,7 @@ class PgSolrClient:
     ) -> str:
         if id is None and q is None:
             raise ValueError('You must specify "id" or "q".')
+        flush()
         params: dict[str, Any] = {}
         if id is not None:
             where = "d.index_id = ANY(CAST(:ids AS text[]))"
@@ -225,7 +300,8 @@ class PgSolrClient:
         return ""
 
     def commit(self, *args: Any, **kwargs: Any) -> str:
-        # every write is already committed
+        # every write outside a batch is already committed
+        flush()
         return ""
 
     def optimize(self, *args: Any, **kwargs: Any) -> str:
@@ -239,12 +315,21 @@ class PgSolrClient:
     # -- search
 
     def search(self, q: str | None = None, **params: Any) -> PgResults:
+        flush()
         try:
             sql, binds, plan = self._build_search(q, params)
         except lucene.QuerySyntaxError as e:
             raise SearchQueryError(str(e)) from e
         try:
-            with _engine().connect() as conn:
+            with _engine().begin() as conn:
+                # The planner's cost estimates of these queries are high
+                # enough to trigger JIT compilation, which takes longer than
+                # running them (hundreds of milliseconds). The index is read
+                # from memory: with the default random_page_cost the planner
+                # prefers a sequential scan that tests every row's TOASTed
+                # tsv over the GIN indexes for multi-word text queries.
+                conn.exec_driver_sql("SET LOCAL jit = off")
+                conn.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
                 if plan["presence_checks"]:
                     self._check_sort_fields(conn, plan["presence_checks"])
                 row = conn.execute(sa.text(sql), binds).mappings().one()
@@ -367,7 +452,9 @@ class PgSolrClient:
             )
         # only the faceted values travel through the CTE, not whole documents
         fields_col = "".join(
-            f", (d.fields -> :ff{i}) AS facet{i}" for i in range(len(facet_fields))
+            f", (d.{'facets' if schema.in_facets_column(f) else 'fields'} -> :ff{i})"
+            f" AS facet{i}"
+            for i, f in enumerate(facet_fields)
         )
         sql = f"""
             WITH m AS MATERIALIZED (

@@ -3,6 +3,10 @@
 Pure module: no CKAN imports. The row has
 
 * dedicated columns for the hot filters and sorts (:data:`COLUMNS`);
+* ``facets``: the part of ``fields`` facets are counted on
+  (:func:`.schema.in_facets_column`), small enough to stay in the row,
+  and the same as ``field<US>value`` strings in ``facet_terms`` (exact
+  filters: an array the planner has statistics for);
 * ``fields``: every indexed non-text field as ``{name: [value, ...]}`` with
   values as strings (Solr ``string`` semantics; one shape for single- and
   multi-valued fields so one GIN index answers ``@>``), plus the raw value of
@@ -176,6 +180,10 @@ def build_row(
         as_string(v) for v in _values(doc.get("permission_labels"))
     ]
     row["fields"] = fields
+    row["facets"] = {k: v for k, v in fields.items() if schema.in_facets_column(k)}
+    row["facet_terms"] = [
+        schema.facet_term(k, v) for k, values in row["facets"].items() for v in values
+    ]
     row["stored"] = stored
     row["tsv"] = vector.literal()
     row["zh"] = zh.literal()

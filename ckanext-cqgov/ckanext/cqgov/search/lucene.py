@@ -547,6 +547,9 @@ class Compiler:
         if definition.type == "int" and _NUMBER_RE.match(value.strip()):
             number = float(value)
             value = str(int(number)) if number.is_integer() else value.strip()
+        if schema.in_facets_column(field):
+            term = self.bind([schema.facet_term(field, value)])
+            return Sql(f"(d.facet_terms @> CAST({term} AS text[]))", "1.0")
         doc = self.bind(json.dumps({field: [value]}))
         return Sql(f"(d.fields @> CAST({doc} AS jsonb))", "1.0")
 
@@ -630,11 +633,13 @@ class Compiler:
             matches.append((where, float(boost)))
         if not matches:
             return _FALSE
-        # one index probe per vector column for all its fields
+        # one index probe per vector column for all its fields (the compact
+        # zh column first: a row it matches never reads the large tsv)
+        probes = []
         for column, queries in text_queries.items():
             combined = " | ".join(f"({q})" for q in queries)
-            wheres.insert(0, f"({column} @@ CAST({self.bind(combined)} AS tsquery))")
-        where = "(" + " OR ".join(wheres) + ")"
+            probes.append(f"({column} @@ CAST({self.bind(combined)} AS tsquery))")
+        where = "(" + " OR ".join(probes + wheres) + ")"
         parts = [f"(CASE WHEN {w} THEN {b} ELSE 0 END)" for w, b in matches]
         if len(parts) == 1:
             return Sql(where, parts[0])
@@ -642,8 +647,17 @@ class Compiler:
         tie = float(self.tie)
         if not tie:
             return Sql(where, best)
-        total = " + ".join(parts)
-        return Sql(where, f"({1 - tie} * {best} + {tie} * ({total}))")
+        # each field's test once per row (GREATEST and the sum share them)
+        alias = f"x{len(self.params)}"
+        columns = [f"{alias}.c{i}" for i in range(len(parts))]
+        inner = ", ".join(f"{p} AS c{i}" for i, p in enumerate(parts))
+        best = "GREATEST(" + ", ".join(columns) + ")"
+        total = " + ".join(columns)
+        return Sql(
+            where,
+            f"(SELECT {1 - tie} * {best} + {tie} * ({total}) "
+            f"FROM (SELECT {inner}) AS {alias})",
+        )
 
     def _range(self, node: Range) -> Sql:
         field = node.field or self.df

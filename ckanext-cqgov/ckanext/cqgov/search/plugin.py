@@ -66,6 +66,19 @@ def check_solr_schema_version(schema_file: str | None = None) -> bool:
     return True
 
 
+def rebuild(*args: Any, **kwargs: Any) -> None:
+    """``ckan.lib.search.rebuild`` with batched index writes: with
+    ``defer_commit`` (what ``ckan search-index rebuild`` passes unless
+    ``--commit-each``) the documents are written several hundred per
+    statement instead of one transaction each (see
+    :func:`.client.batched_writes`)."""
+    original = _originals.get((search, "rebuild"), search.rebuild)
+    if original is rebuild:  # pragma: no cover - defensive
+        raise RuntimeError("cqgov_pgsearch: original rebuild lost")
+    with client.batched_writes():
+        return original(*args, **kwargs)
+
+
 _REPLACEMENTS: list[tuple[Any, str, Any]] = [
     *(
         (module, "make_connection", make_connection)
@@ -74,6 +87,7 @@ _REPLACEMENTS: list[tuple[Any, str, Any]] = [
     (search_common, "is_available", is_available),
     (search, "is_available", is_available),
     (search, "check_solr_schema_version", check_solr_schema_version),
+    (search, "rebuild", rebuild),
 ]
 
 

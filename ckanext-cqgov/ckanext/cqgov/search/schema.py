@@ -193,3 +193,41 @@ STRING_COLUMNS = (
 )
 DATE_COLUMNS = ("metadata_created", "metadata_modified")
 ARRAY_COLUMNS = ("permission_labels",)
+
+# Fields of ``fields`` that are not also copied into the small ``facets``
+# column (identifiers, URLs, timestamps: never faceted on, and bulky). The
+# migration that created ``facets`` filled it in with the same rule.
+NOT_IN_FACETS_COLUMN = frozenset(
+    {
+        "index_id",
+        "id",
+        "name",
+        "site_id",
+        "url",
+        "ckan_url",
+        "download_url",
+        "res_url",
+        "revision_id",
+        "indexed_ts",
+        "metadata_created",
+        "metadata_modified",
+        "title_string",
+        "permission_labels",
+    }
+)
+
+
+def in_facets_column(name: str) -> bool:
+    """Whether a field's values are also in the ``facets`` column (facet
+    counting reads that small column instead of the whole ``fields``)."""
+    return name not in NOT_IN_FACETS_COLUMN and not name.startswith(
+        ("extras_", "res_extras_")
+    )
+
+
+TERM_SEPARATOR = "\x1f"
+
+
+def facet_term(name: str, value: str) -> str:
+    """One entry of the ``facet_terms`` column: field and value."""
+    return name + TERM_SEPARATOR + value
