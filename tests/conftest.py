@@ -157,11 +157,9 @@ def module_clean_db(reset_db, migrate_db_for):
         ckan.plugins.unload_non_system_plugins()
 
 
-@pytest.fixture(scope="module")
-def module_clean_datastore(module_clean_db):
-    """``module_clean_db`` plus an empty DataStore database (every table, and
-    with them their aliases, dropped), for suites that load DataStore tables.
-    """
+def drop_datastore_tables() -> None:
+    """Empties the DataStore database (every table, and with them their
+    aliases)."""
     import sqlalchemy as sa
     from ckanext.datastore.backend.postgres import get_write_engine
 
@@ -172,3 +170,16 @@ def module_clean_datastore(module_clean_db):
         for name in list(names):
             quoted = '"' + name.replace('"', '""') + '"'
             conn.execute(sa.text(f"DROP TABLE {quoted} CASCADE"))
+
+
+@pytest.fixture(scope="module")
+def module_clean_datastore(module_clean_db):
+    """``module_clean_db`` plus an empty DataStore database, for suites that
+    load DataStore tables."""
+    drop_datastore_tables()
+
+
+@pytest.fixture
+def clean_datastore(clean_db):
+    """``clean_db`` plus an empty DataStore database."""
+    drop_datastore_tables()

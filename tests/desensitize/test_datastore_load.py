@@ -24,21 +24,6 @@ pytestmark = pytest.mark.usefixtures("clean_db", "with_request_context")
 ID_RE = re.compile(r"\d{17}[\dX]")
 
 
-@pytest.fixture
-def clean_datastore():
-    import sqlalchemy as sa
-    from ckanext.datastore.backend.postgres import get_write_engine
-
-    with get_write_engine().begin() as conn:
-        names = conn.execute(
-            sa.text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
-        ).scalars()
-        for name in list(names):
-            conn.execute(
-                sa.text('DROP TABLE "{}" CASCADE'.format(name.replace('"', '""')))
-            )
-
-
 def _search(resource_id: str, user: str = "") -> dict:
     return helpers.call_action(
         "datastore_search",

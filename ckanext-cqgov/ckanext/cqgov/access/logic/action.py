@@ -10,6 +10,7 @@ from ckan.types import Context, DataDict
 
 from ckanext.cqgov.access import policy
 from ckanext.cqgov.access.grants import parse_moment, visible_grants_clause
+from ckanext.cqgov.access.logic.audit import paging
 from ckanext.cqgov.access.model import Grant, utcnow
 from ckanext.cqgov.access.subjects import context_viewer, user_object
 
@@ -236,28 +237,12 @@ def cqgov_grant_list(context: Context, data_dict: DataDict) -> dict[str, Any]:
                 & (Grant.valid_until >= now),
             }.get(status, Grant.id.is_(None))
         )
-    limit, offset = _paging(data_dict, errors)
+    limit, offset = paging(data_dict, errors, default_limit=100)
     if errors:
         raise ValidationError(errors)
     count = query.count()
     rows = query.order_by(Grant.created.desc(), Grant.id).limit(limit).offset(offset)
     return {"count": count, "results": [row.as_dict(now) for row in rows]}
-
-
-def _paging(data_dict: DataDict, errors: dict) -> tuple[int, int]:
-    values = []
-    for key, default, top in (("limit", 100, 1000), ("offset", 0, None)):
-        try:
-            value = int(data_dict.get(key, default))
-            if value < 0 or (top is not None and value > top):
-                raise ValueError
-        except (TypeError, ValueError):
-            errors[key] = [
-                _("Must be a whole number between 0 and {0}").format(top or "∞")
-            ]
-            value = default
-        values.append(value)
-    return values[0], values[1]
 
 
 def get_actions() -> dict[str, Any]:

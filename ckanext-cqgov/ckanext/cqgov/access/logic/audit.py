@@ -156,9 +156,13 @@ def records_as_dicts(rows: list[AccessRecord]) -> list[dict[str, Any]]:
     ]
 
 
-def paging(data_dict: DataDict, errors: dict[str, list[str]]) -> tuple[int, int]:
+def paging(
+    data_dict: DataDict, errors: dict[str, list[str]], default_limit: int = 50
+) -> tuple[int, int]:
+    """``limit`` (0–1000) and ``offset`` (≥ 0) of a list action; a bad value
+    adds a field error and falls back to the default."""
     values = []
-    for key, default, top in (("limit", 50, 1000), ("offset", 0, None)):
+    for key, default, top in (("limit", default_limit, 1000), ("offset", 0, None)):
         try:
             value = int(data_dict.get(key, default))
             if value < 0 or (top is not None and value > top):
