@@ -157,8 +157,15 @@ _CARD_PREFIX = r"^(?:62|4|5[1-5]|3[47]|35|60)"
 _CARD_MIN, _CARD_MAX = 16, 19
 
 
-def _digit(n: pl.Expr, power: int) -> pl.Expr:
-    return (n // (10**power)) % 10
+def _bytes(tok: pl.Expr, width: int) -> pl.Expr:
+    """The UTF-8 bytes of tokens of exactly ``width`` bytes as a fixed-size
+    array (null for other lengths): check characters are then plain integer
+    arithmetic on columns, with no string slicing or parsing per position."""
+    return tok.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, width))
+
+
+def _digit_at(arr: pl.Expr, i: int) -> pl.Expr:
+    return arr.arr.get(i, null_on_oob=True).cast(pl.Int32) - 48
 
 
 @functools.lru_cache(maxsize=1)
@@ -166,19 +173,53 @@ def _area_series() -> pl.Series:
     return pl.Series(sorted(areas.area_codes()), dtype=pl.Utf8)
 
 
-def ric18_valid(tok: pl.Expr) -> pl.Expr:
+def ric18_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
     """GB 11643 check character and birth date of 18-character tokens (the
-    area check is a join, see :func:`_with_area_ok`)."""
-    n17 = tok.str.slice(0, 17).cast(pl.UInt64, strict=False)
+    area check is a join, see :func:`_resolve_area`). ``arr``: the tokens'
+    :func:`_bytes` already computed as a column (polars would recompute an
+    inline expression once per position)."""
+    arr = _bytes(tok, 18) if arr is None else arr
     total = pl.sum_horizontal(
-        [_digit(n17, 16 - i) * w for i, w in enumerate(_RIC_WEIGHTS)]
+        [_digit_at(arr, i) * w for i, w in enumerate(_RIC_WEIGHTS)]
     )
     check = (12 - total % 11) % 11
-    expected = pl.when(check == 10).then(pl.lit("X")).otherwise(check.cast(pl.Utf8))
+    # "X" is byte 88; digits are 48 + value
+    expected = pl.when(check == 10).then(pl.lit(88)).otherwise(check + 48)
     return (
         tok.str.contains(r"^[0-9]{17}[0-9X]$")
-        & (tok.str.slice(17, 1) == expected)
-        & _birth_date_ok(tok.str.slice(6, 8))
+        & (arr.arr.get(17, null_on_oob=True).cast(pl.Int32) == expected)
+        & _birth_date_digits_ok(arr, 6)
+    )
+
+
+def _birth_date_digits_ok(arr: pl.Expr, at: int) -> pl.Expr:
+    """A valid YYYYMMDD date at byte ``at`` of digit arrays, from 1900 to
+    today (calendar arithmetic on integers instead of parsing strings)."""
+
+    def number(start: int, width: int) -> pl.Expr:
+        value = _digit_at(arr, start)
+        for i in range(start + 1, start + width):
+            value = value * 10 + _digit_at(arr, i)
+        return value
+
+    year, month, day = number(at, 4), number(at + 4, 2), number(at + 6, 2)
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    month_days = (
+        pl.when(month == 2)
+        .then(28 + leap.cast(pl.Int32))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+    today = _today()
+    return (
+        (year >= 1900)
+        & month.is_between(1, 12)
+        & day.is_between(1, month_days)
+        & (
+            year * 10000 + month * 100 + day
+            <= today.year * 10000 + today.month * 100 + today.day
+        )
     )
 
 
@@ -214,32 +255,52 @@ def birth_year(tok: pl.Expr) -> pl.Expr:
     )
 
 
-def uscc_valid(tok: pl.Expr) -> pl.Expr:
-    """GB 32100 format, check character and a known division code."""
-    values = [
-        tok.str.slice(i, 1).replace_strict(
-            _USCC_VALUE, default=None, return_dtype=pl.Int32
-        )
-        for i in range(17)
-    ]
-    weighted = [v * w for v, w in zip(values, _USCC_WEIGHTS, strict=True)]
-    total = pl.sum_horizontal(weighted)
-    expected = ((31 - total % 31) % 31).replace_strict(
-        dict(enumerate(USCC_ALPHABET)), default=None, return_dtype=pl.Utf8
+def _uscc_value(byte: pl.Expr) -> pl.Expr:
+    """Value of a GB 32100 character given its byte (the alphabet is the
+    digits and the capitals without I, O, S, V, Z)."""
+    b = byte.cast(pl.Int32)
+    letter = (
+        b
+        - 55
+        - (b > 73).cast(pl.Int32)
+        - (b > 79).cast(pl.Int32)
+        - (b > 83).cast(pl.Int32)
+        - (b > 86).cast(pl.Int32)
     )
+    return pl.when(b >= 65).then(letter).otherwise(b - 48)
+
+
+def uscc_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
+    """GB 32100 format, check character and a known division code
+    (``arr`` as in :func:`ric18_valid`)."""
+    arr = _bytes(tok, 18) if arr is None else arr
+    total = pl.sum_horizontal(
+        [
+            _uscc_value(arr.arr.get(i, null_on_oob=True)) * w
+            for i, w in enumerate(_USCC_WEIGHTS)
+        ]
+    )
+    expected = (31 - total % 31) % 31
     return (
         tok.str.contains(r"^[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
         & tok.str.slice(2, 6).is_in(_area_series().implode())
-        & (tok.str.slice(17, 1) == expected)
+        & (_uscc_value(arr.arr.get(17, null_on_oob=True)) == expected)
     )
 
 
-def luhn_valid(digits: pl.Expr) -> pl.Expr:
-    """Luhn check of 16–19-digit card numbers with a card-scheme prefix."""
-    n = digits.cast(pl.UInt64, strict=False)
+def card_bytes(digits: pl.Expr) -> pl.Expr:
+    """Digits left-padded with zeros to 19 (zeros do not change the Luhn
+    sum), as :func:`_bytes`."""
+    return _bytes(digits.str.zfill(_CARD_MAX), _CARD_MAX)
+
+
+def luhn_valid(digits: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
+    """Luhn check of 16–19-digit card numbers with a card-scheme prefix
+    (``arr``: :func:`card_bytes` already computed as a column)."""
+    arr = card_bytes(digits) if arr is None else arr
     parts = []
-    for k in range(_CARD_MAX):
-        d = _digit(n, k)
+    for k in range(_CARD_MAX):  # k-th digit from the right
+        d = _digit_at(arr, _CARD_MAX - 1 - k)
         if k % 2:
             d = d * 2
             d = pl.when(d > 9).then(d - 9).otherwise(d)
@@ -393,6 +454,17 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
     digits = tok.str.replace_all(r"[ \-]", "")
     national = tok.str.replace(r"^(?:\+86|0086)[ \-]?", "")
     none = pl.lit(None, dtype=pl.Utf8)
+    # Byte arrays for the check-character arithmetic, computed once.
+    a18, a19 = pl.col("_a18"), pl.col("_a19")
+    arrays = {
+        "d18": [_bytes(tok, 18).alias("_a18")],
+        "d18_rest": [_bytes(tok, 18).alias("_a18"), card_bytes(tok).alias("_a19")],
+        "a18": [_bytes(tok, 18).alias("_a18")],
+        "card": [card_bytes(tok).alias("_a19")],
+        "grouped": [card_bytes(digits).alias("_a19")],
+    }.get(shape)
+    if arrays:
+        frame = frame.with_columns(arrays)
 
     def when(cond: pl.Expr, kind: str, otherwise: pl.Expr = none) -> pl.Expr:
         return pl.when(cond).then(pl.lit(kind)).otherwise(otherwise)
@@ -411,35 +483,37 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
             "mobile",
             when(
                 tok.str.contains(r"^[0-9]{4}(?:[ \-][0-9]{4}){3}(?:[ \-]?[0-9]{1,3})?$")
-                & luhn_valid(digits),
+                & luhn_valid(digits, a19),
                 "bank_card",
             ),
         ),
         "d18": when(
-            ric18_valid(tok) & tok.str.slice(0, 6).is_in(_area_series().implode()),
+            ric18_valid(tok, a18) & tok.str.slice(0, 6).is_in(_area_series().implode()),
             "resident_id_check",
         ),
         "d18_rest": when(
             # an ID-shaped number (area, birth century) failing its check is
             # a mistyped ID, not a card
-            luhn_valid(tok)
+            luhn_valid(tok, a19)
             & ~(
                 tok.str.slice(0, 6).is_in(_area_series().implode())
                 & tok.str.slice(6, 2).is_in(list(areas.ID_CENTURIES))
             ),
             "bank_card",
-            when(uscc_valid(tok), "uscc"),
+            when(uscc_valid(tok, a18), "uscc"),
         ),
-        "a18": when(uscc_valid(tok), "uscc"),
+        "a18": when(uscc_valid(tok, a18), "uscc"),
         "d15": when(ric15_valid(tok), "resident_id_check"),
         "mobile": pl.lit("mobile"),
         "mobile_check": when(mobile_valid(tok), "mobile"),
-        "card": when(luhn_valid(tok), "bank_card"),
+        "card": when(luhn_valid(tok, a19), "bank_card"),
         "passport": pl.lit("passport"),
         "plate": when(tok.str.contains(_PLATE), "plate"),
         "ipv6": pl.lit("ipv6_check"),
     }[shape]
     checked = frame.with_columns(kind.alias("kind"))
+    if arrays:
+        checked = checked.drop([a.meta.output_name() for a in arrays])
     if shape == "d18":
         failed = checked.filter(pl.col("kind").is_null()).drop("kind")
         if failed.height:
