@@ -18,6 +18,7 @@ surname) and ``address`` (division + street + number).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import ipaddress
 
@@ -396,6 +397,73 @@ def extract_candidates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return pl.concat(parts).select("col", "row", "idx", "tok")
 
 
+@dataclasses.dataclass
+class Pieces:
+    """One column's cells cut at the candidate tokens, in order:
+    ``texts`` holds seg0, tok0, seg1, tok1, … segN of every cell one after
+    the other (null cells count as empty), ``lengths`` how many pieces each
+    cell has (2 × tokens + 1)."""
+
+    texts: pl.Series
+    lengths: pl.Series
+
+    def rebuild(self, replaced: pl.DataFrame) -> pl.Series:
+        """The cells with tokens swapped: ``replaced`` has ``row``, ``idx``
+        (as in :func:`extract_candidates`) and ``_out``, the new text (a null
+        keeps the token). Positional (scatter, one join of all pieces, one
+        split), so no sort or group-by over the pieces."""
+        lengths = self.lengths.cast(pl.Int64)
+        start = lengths.cum_sum() - lengths
+        replaced = replaced.filter(pl.col("_out").is_not_null())
+        where = start.gather(replaced["row"]) + replaced["idx"].cast(pl.Int64) * 2 + 1
+        texts = self.texts.scatter(where, replaced["_out"])
+        # A NUL (removed from the input by fold_width) ends every cell.
+        last = start + lengths - 1
+        texts = texts.scatter(last, texts.gather(last) + "\x00")
+        cells = texts.str.join("").str.split("\x00").explode()
+        return cells.head(lengths.len())
+
+
+def split_candidates(
+    frame: pl.DataFrame, columns: list[str]
+) -> tuple[pl.DataFrame, list[Pieces]]:
+    """Like :func:`extract_candidates`, plus each column's :class:`Pieces`
+    for rebuilding the cells (one regular-expression pass per column: the
+    tokens are wrapped in NULs and the cells split there)."""
+    if not columns or frame.height == 0:
+        return _empty_candidates(), []
+    lists = frame.select(
+        [
+            pl.col(c)
+            .fill_null("")
+            .str.replace_all(CANDIDATES, "\x00${0}\x00")
+            .str.split("\x00")
+            .alias(str(i))
+            for i, c in enumerate(columns)
+        ]
+    ).with_row_index("row")
+    parts = []
+    pieces = []
+    for i in range(len(columns)):
+        name = str(i)
+        lengths = lists[name].list.len()
+        flat = lists.select(
+            "row",
+            pl.col(name).alias("tok"),
+            pl.int_ranges(0, pl.col(name).list.len(), dtype=pl.UInt32).alias("pos"),
+        ).explode("tok", "pos")
+        pieces.append(Pieces(flat["tok"], lengths))
+        parts.append(
+            flat.filter(pl.col("pos") % 2 == 1).select(
+                pl.lit(i, dtype=pl.UInt16).alias("col"),
+                "row",
+                (pl.col("pos") // 2).alias("idx"),
+                "tok",
+            )
+        )
+    return pl.concat(parts), pieces
+
+
 def _empty_candidates() -> pl.DataFrame:
     return pl.DataFrame(
         schema={"col": pl.UInt16, "row": pl.UInt32, "idx": pl.UInt32, "tok": pl.Utf8}
@@ -604,38 +672,38 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     found = _resolve_ipv6(found)
     if found.height == 0:
         return _empty_findings()
-    # The e-mail address and name splits, as plain columns e1..e3 / n1..n3.
-    found = found.with_columns(
-        tok.str.extract_groups(r"^()([^@]+)(@.*)$").alias("_e"),
-        tok.str.extract_groups("^(.*?)(" + NAME_IN_TEXT + ")((?:先生|女士)?)$").alias(
-            "_n"
-        ),
-    )
-    found = found.with_columns(
-        *[pl.col("_e").struct.field(str(i)).alias(f"e{i}") for i in (1, 2, 3)],
-        *[pl.col("_n").struct.field(str(i)).alias(f"n{i}") for i in (1, 2, 3)],
-    )
+    # ``pre``/``part``/``post``: e-mail addresses split at the local part,
+    # names after their cue; each split runs only on its own kind's rows.
     kind_is = pl.col("kind")
-
-    def field(i: int, default: pl.Expr) -> pl.Expr:
-        return (
-            pl.when(kind_is == "email")
-            .then(pl.col(f"e{i}"))
-            .when(kind_is == "name")
-            .then(pl.col(f"n{i}"))
-            .otherwise(default)
+    splits = {
+        "email": r"^()([^@]+)(@.*)$",
+        "name": "^(.*?)(" + NAME_IN_TEXT + ")((?:先生|女士)?)$",
+    }
+    out = [
+        found.filter(~kind_is.is_in(list(splits))).select(
+            *_FINDING_KEYS,
+            pl.col("xpre").alias("pre"),
+            tok.alias("part"),
+            pl.col("xpost").alias("post"),
         )
+    ]
+    for kind, pattern in splits.items():
+        sub = found.filter(kind_is == kind)
+        if sub.height == 0:
+            continue
+        groups = sub.select(tok.str.extract_groups(pattern).alias("_g"))["_g"]
+        out.append(
+            sub.select(
+                *_FINDING_KEYS,
+                (pl.col("xpre") + groups.struct.field("1")).alias("pre"),
+                pl.lit(groups.struct.field("2")).alias("part"),
+                (pl.lit(groups.struct.field("3")) + pl.col("xpost")).alias("post"),
+            )
+        )
+    return pl.concat(out)
 
-    return found.select(
-        "col",
-        "row",
-        "idx",
-        "kind",
-        pl.col("whole").alias("value"),
-        (pl.col("xpre") + field(1, pl.lit(""))).alias("pre"),
-        field(2, tok).alias("part"),
-        (field(3, pl.lit("")) + pl.col("xpost")).alias("post"),
-    )
+
+_FINDING_KEYS = ("col", "row", "idx", "kind", pl.col("whole").alias("value"))
 
 
 def _resolve_area(found: pl.DataFrame) -> pl.DataFrame:

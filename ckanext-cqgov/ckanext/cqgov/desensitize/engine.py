@@ -361,14 +361,17 @@ class Transformer:
                 continue
             report.operators[p.category] = op.describe()
             frame = operators.apply(frame, p.name, p.category, op, self.options.secret)
-        cands = detectors.extract_candidates(frame, self.scan)
+        cands, pieces = detectors.split_candidates(frame, self.scan)
         findings = detectors.classify(cands)
         if findings.height:
-            frame = self._replace_findings(frame, cands, findings)
+            frame = self._replace_findings(frame, pieces, findings)
         return frame
 
     def _replace_findings(
-        self, frame: pl.DataFrame, cands: pl.DataFrame, findings: pl.DataFrame
+        self,
+        frame: pl.DataFrame,
+        pieces: list[detectors.Pieces],
+        findings: pl.DataFrame,
     ) -> pl.DataFrame:
         counts = findings.group_by("col", "kind").len()
         for col, kind, n in counts.iter_rows():
@@ -399,69 +402,11 @@ class Transformer:
         for i, name in enumerate(self.scan):
             mine = replaced.filter(pl.col("col") == i).drop("col")
             if mine.height:
-                columns[name] = _rebuild(
-                    frame[name], cands.filter(pl.col("col") == i), mine
+                rebuilt = pieces[i].rebuild(mine)
+                columns[name] = (
+                    pl.when(pl.col(name).is_null()).then(None).otherwise(rebuilt)
                 )
         return frame.with_columns(**columns)
-
-
-def _rebuild(
-    cells: pl.Series, cands: pl.DataFrame, replaced: pl.DataFrame
-) -> pl.Series:
-    """Cells with the replaced candidate tokens swapped in.
-
-    The text between tokens comes from splitting the cell where the same
-    regular expression matched (replaced by a NUL, which folding removed
-    from the input), so cell = seg0 tok0 seg1 tok1 … segN.
-    """
-    # Fast path: a cell that is exactly one replaced token.
-    lone = (
-        cands.group_by("row")
-        .agg(pl.len().alias("n"), pl.col("tok").first())
-        .filter(pl.col("n") == 1)
-        .join(replaced.filter(pl.col("idx") == 0), on="row")
-        .join(
-            pl.DataFrame({"cell": cells}).with_row_index("row"), on="row", how="inner"
-        )
-        .filter(pl.col("cell") == pl.col("tok"))
-    )
-    if lone.height:
-        cells = cells.scatter(lone["row"], lone["_out"])
-        replaced = replaced.filter(~pl.col("row").is_in(lone["row"].implode()))
-        if replaced.height == 0:
-            return cells
-    rows = replaced["row"].unique()
-    segs = (
-        pl.DataFrame({"text": cells})
-        .with_row_index("row")
-        .filter(pl.col("row").is_in(rows.implode()))
-        .select(
-            "row",
-            pl.col("text")
-            .str.replace_all(detectors.CANDIDATES, "\x00")
-            .str.split("\x00"),
-        )
-        .explode("text")
-        .with_columns(
-            (pl.int_range(pl.len(), dtype=pl.UInt32).over("row") * 2).alias("pos")
-        )
-    )
-    toks = (
-        cands.filter(pl.col("row").is_in(rows.implode()))
-        .join(replaced.unique(["row", "idx"]), on=["row", "idx"], how="left")
-        .select(
-            "row",
-            pl.coalesce("_out", "tok").alias("text"),
-            (pl.col("idx") * 2 + 1).alias("pos"),
-        )
-    )
-    rebuilt = (
-        pl.concat([segs.select("row", "text", "pos"), toks])
-        .sort("row", "pos")
-        .group_by("row", maintain_order=True)
-        .agg(pl.col("text").fill_null("").str.join(""))
-    )
-    return cells.scatter(rebuilt["row"], rebuilt["text"])
 
 
 # -- writing --------------------------------------------------------------
