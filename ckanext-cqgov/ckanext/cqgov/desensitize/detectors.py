@@ -607,6 +607,15 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     if cands.height == 0:
         return _empty_findings()
     tok = pl.col("tok")
+    # Tokens shorter than 7 characters can only be names (every other shape
+    # below needs 7 or more): most tokens go here, before any other check.
+    cands = cands.filter(
+        (tok.str.len_chars() >= 7)
+        | tok.str.contains(_NAME_START)
+        | tok.str.contains("(?:先生|女士)$")
+    )
+    if cands.height == 0:
+        return _empty_findings()
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
     # another length belongs to the following text.
     stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
