@@ -144,6 +144,7 @@ _ALTERNATIVES = (
     r"[0-9A-Za-z]+",
 )
 CANDIDATES = "|".join(f"(?:{a})" for a in _ALTERNATIVES)
+_WHOLE_CELL = "^(?:" + CANDIDATES + ")$"
 
 _RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -405,18 +406,21 @@ class Pieces:
     cell has (2 × tokens + 1)."""
 
     texts: pl.Series
-    lengths: pl.Series
+    lengths: pl.Series | None  # None: every cell is one token or empty
 
     def rebuild(self, replaced: pl.DataFrame) -> pl.Series:
         """The cells with tokens swapped: ``replaced`` has ``row``, ``idx``
         (as in :func:`extract_candidates`) and ``_out``, the new text (a null
         keeps the token). Positional (scatter, one join of all pieces, one
-        split), so no sort or group-by over the pieces."""
+        split), so no sort or group-by over the pieces. ``self`` is left as
+        it was."""
+        replaced = replaced.filter(pl.col("_out").is_not_null())
+        if self.lengths is None:
+            return self.texts.clone().scatter(replaced["row"], replaced["_out"])
         lengths = self.lengths.cast(pl.Int64)
         start = lengths.cum_sum() - lengths
-        replaced = replaced.filter(pl.col("_out").is_not_null())
         where = start.gather(replaced["row"]) + replaced["idx"].cast(pl.Int64) * 2 + 1
-        texts = self.texts.scatter(where, replaced["_out"])
+        texts = self.texts.clone().scatter(where, replaced["_out"])
         # A NUL (removed from the input by fold_width) ends every cell.
         last = start + lengths - 1
         texts = texts.scatter(last, texts.gather(last) + "\x00")
@@ -432,6 +436,29 @@ def split_candidates(
     tokens are wrapped in NULs and the cells split there)."""
     if not columns or frame.height == 0:
         return _empty_candidates(), []
+
+    # Columns whose every cell is empty or exactly one token (the first
+    # match is the whole cell; identifier columns, usually) need no split.
+    # A whole-cell match is a cheap necessary condition; the first match
+    # (what extract_all returns first) being the whole cell is the test.
+    def all_cells(columns: list[str], cond) -> dict[str, bool]:
+        if not columns:
+            return {}
+        row = frame.select(
+            [
+                (pl.col(c).is_null() | (pl.col(c) == "") | cond(pl.col(c))).all()
+                for c in columns
+            ]
+        ).row(0)
+        return dict(zip(columns, row, strict=True))
+
+    maybe = all_cells(columns, lambda c: c.str.contains(_WHOLE_CELL))
+    lone_cols = all_cells(
+        [c for c, ok in maybe.items() if ok],
+        lambda c: c.str.extract_all(CANDIDATES).list.first() == c,
+    )
+    lone = [lone_cols.get(c, False) for c in columns]
+    split = [c for c, whole in zip(columns, lone, strict=True) if not whole]
     lists = frame.select(
         [
             pl.col(c)
@@ -440,12 +467,28 @@ def split_candidates(
             .str.split("\x00")
             .alias(str(i))
             for i, c in enumerate(columns)
+            if c in split
         ]
     ).with_row_index("row")
     parts = []
     pieces = []
-    for i in range(len(columns)):
+    for i, column in enumerate(columns):
         name = str(i)
+        if lone[i]:
+            cells = frame[column]
+            pieces.append(Pieces(cells, None))
+            parts.append(
+                pl.DataFrame({"tok": cells})
+                .with_row_index("row")
+                .filter(pl.col("tok").is_not_null() & (pl.col("tok") != ""))
+                .select(
+                    pl.lit(i, dtype=pl.UInt16).alias("col"),
+                    "row",
+                    pl.lit(0, dtype=pl.UInt32).alias("idx"),
+                    "tok",
+                )
+            )
+            continue
         lengths = lists[name].list.len()
         flat = lists.select(
             "row",
