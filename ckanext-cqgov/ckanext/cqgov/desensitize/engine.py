@@ -428,30 +428,34 @@ class Transformer:
 
 class _JsonWriter:
     def __init__(self, path: str):
-        self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed in close())
-        self.fh.write("[")
+        self.fh = open(path, "wb")  # noqa: SIM115 (closed in close())
+        self.fh.write(b"[")
         self.first = True
 
     def write(self, frame: pl.DataFrame) -> None:
         self.write_lines(_json_lines(frame))
 
-    def write_lines(self, lines: str) -> None:
+    def write_lines(self, lines: bytes) -> None:
         """Writes records rendered by :func:`_json_lines`."""
         if not lines:
             return
-        self.fh.write(("\n" if self.first else ",\n") + lines)
+        self.fh.write(b"\n" if self.first else b",\n")
+        self.fh.write(lines)
         self.first = False
 
     def close(self) -> None:
-        self.fh.write("\n]\n")
+        self.fh.write(b"\n]\n")
         self.fh.close()
 
 
-def _json_lines(frame: pl.DataFrame) -> str:
-    """The records of ``frame`` as JSON objects separated by ``,\\n``."""
+def _json_lines(frame: pl.DataFrame) -> bytes:
+    """The records of ``frame`` as UTF-8 JSON objects separated by ``,\\n``
+    (newlines inside values are escaped, so every newline ends a record)."""
     if frame.height == 0:
-        return ""
-    return frame.write_ndjson().rstrip("\n").replace("\n", ",\n")
+        return b""
+    buf = io.BytesIO()
+    frame.write_ndjson(buf)
+    return buf.getvalue().rstrip(b"\n").replace(b"\n", b",\n")
 
 
 class _XlsxWriter:
@@ -671,7 +675,7 @@ def _chunk(transformer: Transformer, frame: pl.DataFrame, want_json: bool):
     return (
         result,
         _csv_bytes(result, header=False),
-        _json_lines(result) if want_json else "",
+        _json_lines(result) if want_json else b"",
         residual_scan(result),
     )
 
