@@ -673,17 +673,22 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # Alphanumeric tokens mixing letters and long digit runs that are
     # neither a code nor a passport: the digit runs are candidates too
     # (``ID110...``, ``Tel13812345678``).
-    is_digits = tok.str.contains(r"^[0-9]+X?$")
-    digit_toks = cands.filter(is_digits & (tok.str.len_chars() >= 11))
-    other = cands.filter(~is_digits)
-    mixed_cond = (
-        tok.str.contains(r"[0-9]{11}")
-        & tok.str.contains(r"^[0-9A-Za-z]+$")
-        & (tok.str.len_chars() != 18)
-        & ~tok.str.contains(_PASSPORT)
+    # (Each condition is computed once as a column, then both sides are
+    # filtered on it.)
+    cands = cands.with_columns(tok.str.contains(r"^[0-9]+X?$").alias("_d"))
+    is_digits = pl.col("_d")
+    digit_toks = cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d")
+    other = cands.filter(~is_digits).drop("_d")
+    other = other.with_columns(
+        (
+            tok.str.contains(r"[0-9]{11}")
+            & tok.str.contains(r"^[0-9A-Za-z]+$")
+            & (tok.str.len_chars() != 18)
+            & ~tok.str.contains(_PASSPORT)
+        ).alias("_m")
     )
-    mixed = other.filter(mixed_cond)
-    other = other.filter(~mixed_cond)
+    mixed = other.filter(pl.col("_m")).drop("_m")
+    other = other.filter(~pl.col("_m")).drop("_m")
     inner = tok.str.extract_groups(r"^(.*?)([0-9]{11,}X?)(.*)$")
     mixed = mixed.with_columns(
         tok.alias("whole"),
