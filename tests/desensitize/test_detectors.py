@@ -188,3 +188,18 @@ def test_split_candidates_matches_extract_and_rebuilds():
     )
     assert rebuilt[0] == "电话13812345678，身份证X"
     assert rebuilt[2] == "010-62345678或0755-8765432"
+
+
+def test_fold_columns_skips_only_columns_without_full_width():
+    frame = pl.DataFrame(
+        {
+            "a": ["电话１３８１２３４５６７８", "（０１０）６２３４５６７８", None],
+            "b": ["plain，；text", None, ""],
+        }
+    )
+    folded = detectors.fold_columns(frame, ["a", "b"])
+    expected = frame.with_columns([detectors.fold_width(pl.col(c)) for c in ("a", "b")])
+    assert folded.equals(expected)
+    assert folded["a"][0] == "电话13812345678"
+    for ch in detectors.FULL_WIDTH_FROM:
+        assert pl.Series([ch]).str.contains(detectors._FOLDED)[0]

@@ -68,6 +68,23 @@ def fold_width(expr: pl.Expr) -> pl.Expr:
     return expr.str.replace_many(FULL_WIDTH_FROM, FULL_WIDTH_TO)
 
 
+# One character class holding every character fold_width replaces.
+_FOLDED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in FULL_WIDTH_FROM) + "]"
+
+
+def fold_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """:func:`fold_width` on ``columns``, skipping the columns where no cell
+    holds a character it replaces (one cheap character-class scan)."""
+    if not columns or frame.height == 0:
+        return frame
+    needed = frame.select([pl.col(c).str.contains(_FOLDED).any() for c in columns]).row(
+        0
+    )
+    return frame.with_columns(
+        [fold_width(pl.col(c)) for c, need in zip(columns, needed, strict=True) if need]
+    )
+
+
 # Common Chinese surnames (single and compound) for name detection in text.
 SINGLE_SURNAMES = (
     "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘"

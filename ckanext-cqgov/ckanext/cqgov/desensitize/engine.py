@@ -360,9 +360,7 @@ class Transformer:
 
     def transform(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = frame.select(self.output_columns)
-        frame = frame.with_columns(
-            [detectors.fold_width(pl.col(c)) for c in self.output_columns]
-        )
+        frame = detectors.fold_columns(frame, self.output_columns)
         for p in self.whole:
             op = self.options.policy.get(p.category)
             report = self.reports[p.name]
