@@ -7,7 +7,8 @@ Usage (from the repository root, after `make install`):
 
 Generates the synthetic files in a temporary directory (deleted afterwards),
 runs the engine in a child process per file (so peak RSS is that run's) and
-prints MiB/s, rows/s and peak RSS. With --presidio it also times
+prints MiB/s, rows/s, CPU seconds and peak RSS, and writes the figures to
+benchmarks/results/desensitize.md (--results). With --presidio it also times
 Microsoft Presidio's pattern recognizers (no NLP engine, no model) on a slice
 and prints the ratio; install it into a separate venv and pass its python:
 
@@ -23,6 +24,7 @@ import argparse
 import csv
 import json
 import os
+import platform
 import random
 import resource
 import shutil
@@ -62,12 +64,16 @@ def run_engine(path: str, out_dir: str, formats: str) -> dict:
     options = engine.Options(
         declared=dict.fromkeys(SCANNED, "none"), formats=tuple(formats.split(","))
     )
+    before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     result = engine.run(path, "csv", out_dir, "out", options)
     seconds = time.perf_counter() - started
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    cpu = (usage.ru_utime - before.ru_utime) + (usage.ru_stime - before.ru_stime)
+    peak_kib = usage.ru_maxrss
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "rows": result.report["rows"],
         "bytes": result.report["bytes"],
         "peak_rss_mib": peak_kib / 1024,
@@ -136,6 +142,11 @@ def main() -> None:
         default=sys.executable,
         help="interpreter that has presidio-analyzer (e.g. a separate venv)",
     )
+    parser.add_argument(
+        "--results",
+        default=os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"),
+        help="directory for desensitize.md ('' to skip)",
+    )
     parser.add_argument("--child", nargs=3, metavar=("PATH", "OUT", "FORMATS"))
     parser.add_argument("--child-presidio", nargs=2, metavar=("PATH", "ROWS"))
     args = parser.parse_args()
@@ -150,6 +161,8 @@ def main() -> None:
         )
         return
     workdir = tempfile.mkdtemp(prefix="cqgov-bench-")
+    lines: list[str] = []
+    load_before = _load()
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             path = os.path.join(workdir, f"synthetic-{size}.csv")
@@ -167,8 +180,17 @@ def main() -> None:
             print(
                 f"cqgov {size} MiB: {res['seconds']:.2f}s, "
                 f"{mib / res['seconds']:.1f} MiB/s, "
-                f"{res['rows'] / res['seconds']:,.0f} rows/s, peak RSS "
+                f"{res['rows'] / res['seconds']:,.0f} rows/s, "
+                f"CPU {res['cpu_seconds']:.1f}s "
+                f"({mib / res['cpu_seconds']:.1f} MiB per CPU second), peak RSS "
                 f"{res['peak_rss_mib']:.0f} MiB, residual {res['residual_total']}"
+            )
+            lines.append(
+                f"| {size} MiB, {res['rows']:,} rows | {res['seconds']:.1f} s | "
+                f"{mib / res['seconds']:.1f} MiB/s | "
+                f"{res['rows'] / res['seconds']:,.0f} | {res['cpu_seconds']:.1f} s | "
+                f"{mib / res['cpu_seconds']:.1f} MiB/s | "
+                f"{res['peak_rss_mib']:.0f} MiB | {res['residual_total']} |"
             )
             if args.presidio and size == min(int(s) for s in args.sizes.split(",")):
                 pres = child(
@@ -187,10 +209,53 @@ def main() -> None:
                     f"{pmibs:.2f} MiB/s, {pres['rows'] / pres['seconds']:,.0f} rows/s; "
                     f"cqgov/presidio = {mib / res['seconds'] / pmibs:.0f}x"
                 )
+                lines.append(
+                    f"| Presidio pattern recognizers, {pres['rows']:,} rows "
+                    f"(detect only) | {pres['seconds']:.1f} s | {pmibs:.2f} MiB/s | "
+                    f"{pres['rows'] / pres['seconds']:,.0f} | | | | |"
+                )
             os.unlink(path)
             shutil.rmtree(out_dir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+    if args.results and lines:
+        _write_results(args, lines, load_before, _load())
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        return "n/a"
+
+
+def _write_results(args, lines: list[str], load_before: str, load_after: str) -> None:
+    import polars
+
+    os.makedirs(args.results, exist_ok=True)
+    path = os.path.join(args.results, "desensitize.md")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write(
+            "# Desensitization: detect + mask + write (CSV and JSON, residual "
+            "scan included)\n\n"
+            f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} on "
+            f"{platform.machine()}, {os.cpu_count()} CPUs (Python "
+            f"{platform.python_version()}, polars {polars.__version__}); "
+            f"load average (1, 5, 15 min) {load_before} before, {load_after} "
+            "after. CPU is the engine process's user + system time (less "
+            "sensitive to other load than wall time).\n\n"
+            "| file | time | throughput | rows/s | CPU | MiB per CPU second "
+            "| peak RSS | residual |\n"
+            "|---|---:|---:|---:|---:|---:|---:|---:|\n"
+        )
+        fh.write("\n".join(lines) + "\n\n")
+        fh.write(
+            "Reproduce: `.venv/bin/python benchmarks/desensitize_bench.py "
+            f"--sizes {args.sizes} --formats {args.formats}"
+            + (" --presidio" if args.presidio else "")
+            + "`.\n"
+        )
+    print(f"results written to {path}")
 
 
 if __name__ == "__main__":

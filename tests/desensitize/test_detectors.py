@@ -146,3 +146,60 @@ def test_gate_counts_personal_findings_only():
 
     report = {"columns": [{"findings": {"uscc": 3, "mobile": 1, "sex": 9}}]}
     assert gate.findings(report) == {"mobile": 1}
+
+
+def test_split_candidates_matches_extract_and_rebuilds():
+    """The engine's one-pass split (lone-token columns and cut cells) gives
+    the same tokens as extract_candidates, and rebuilding puts the cells
+    back together around replaced tokens."""
+    frame = pl.DataFrame(
+        {
+            "ids": ["110101199003077777", None, "", "13812345678"],
+            "text": [
+                "电话13812345678，身份证110101199003077777",
+                None,
+                "010-62345678或0755-8765432",
+                "无",
+            ],
+        }
+    )
+    cols = ["ids", "text"]
+    cands, pieces = detectors.split_candidates(frame, cols)
+    expected = detectors.extract_candidates(frame, cols)
+    key = ["col", "row", "idx"]
+    assert cands.sort(key).equals(expected.sort(key))
+    assert pieces[0].lengths is None  # every cell is one token
+    assert pieces[1].lengths is not None
+    for i, name in enumerate(cols):
+        mine = cands.filter(pl.col("col") == i)
+        unchanged = pieces[i].rebuild(
+            mine.select("row", "idx", pl.col("tok").alias("_out"))
+        )
+        assert unchanged.fill_null("").to_list() == frame[name].fill_null("").to_list()
+        starred = pieces[i].rebuild(
+            mine.select("row", "idx", pl.lit("*").alias("_out"))
+        )
+        assert "1" not in "".join(starred.fill_null("").to_list())
+    rebuilt = pieces[1].rebuild(
+        pl.DataFrame(
+            {"row": [0], "idx": [1], "_out": ["X"]},
+            schema={"row": pl.UInt32, "idx": pl.UInt32, "_out": pl.Utf8},
+        )
+    )
+    assert rebuilt[0] == "电话13812345678，身份证X"
+    assert rebuilt[2] == "010-62345678或0755-8765432"
+
+
+def test_fold_columns_skips_only_columns_without_full_width():
+    frame = pl.DataFrame(
+        {
+            "a": ["电话１３８１２３４５６７８", "（０１０）６２３４５６７８", None],
+            "b": ["plain，；text", None, ""],
+        }
+    )
+    folded = detectors.fold_columns(frame, ["a", "b"])
+    expected = frame.with_columns([detectors.fold_width(pl.col(c)) for c in ("a", "b")])
+    assert folded.equals(expected)
+    assert folded["a"][0] == "电话13812345678"
+    for ch in detectors.FULL_WIDTH_FROM:
+        assert pl.Series([ch]).str.contains(detectors._FOLDED)[0]

@@ -18,6 +18,7 @@ surname) and ``address`` (division + street + number).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import ipaddress
 
@@ -65,6 +66,23 @@ FULL_WIDTH_TO = list(_FULL_WIDTH.values())
 def fold_width(expr: pl.Expr) -> pl.Expr:
     """Full-width digits/letters/identifier punctuation → ASCII."""
     return expr.str.replace_many(FULL_WIDTH_FROM, FULL_WIDTH_TO)
+
+
+# One character class holding every character fold_width replaces.
+_FOLDED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in FULL_WIDTH_FROM) + "]"
+
+
+def fold_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+    """:func:`fold_width` on ``columns``, skipping the columns where no cell
+    holds a character it replaces (one cheap character-class scan)."""
+    if not columns or frame.height == 0:
+        return frame
+    needed = frame.select([pl.col(c).str.contains(_FOLDED).any() for c in columns]).row(
+        0
+    )
+    return frame.with_columns(
+        [fold_width(pl.col(c)) for c, need in zip(columns, needed, strict=True) if need]
+    )
 
 
 # Common Chinese surnames (single and compound) for name detection in text.
@@ -143,6 +161,7 @@ _ALTERNATIVES = (
     r"[0-9A-Za-z]+",
 )
 CANDIDATES = "|".join(f"(?:{a})" for a in _ALTERNATIVES)
+_WHOLE_CELL = "^(?:" + CANDIDATES + ")$"
 
 _RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -157,8 +176,15 @@ _CARD_PREFIX = r"^(?:62|4|5[1-5]|3[47]|35|60)"
 _CARD_MIN, _CARD_MAX = 16, 19
 
 
-def _digit(n: pl.Expr, power: int) -> pl.Expr:
-    return (n // (10**power)) % 10
+def _bytes(tok: pl.Expr, width: int) -> pl.Expr:
+    """The UTF-8 bytes of tokens of exactly ``width`` bytes as a fixed-size
+    array (null for other lengths): check characters are then plain integer
+    arithmetic on columns, with no string slicing or parsing per position."""
+    return tok.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, width))
+
+
+def _digit_at(arr: pl.Expr, i: int) -> pl.Expr:
+    return arr.arr.get(i, null_on_oob=True).cast(pl.Int32) - 48
 
 
 @functools.lru_cache(maxsize=1)
@@ -166,19 +192,53 @@ def _area_series() -> pl.Series:
     return pl.Series(sorted(areas.area_codes()), dtype=pl.Utf8)
 
 
-def ric18_valid(tok: pl.Expr) -> pl.Expr:
+def ric18_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
     """GB 11643 check character and birth date of 18-character tokens (the
-    area check is a join, see :func:`_with_area_ok`)."""
-    n17 = tok.str.slice(0, 17).cast(pl.UInt64, strict=False)
+    area check is a join, see :func:`_resolve_area`). ``arr``: the tokens'
+    :func:`_bytes` already computed as a column (polars would recompute an
+    inline expression once per position)."""
+    arr = _bytes(tok, 18) if arr is None else arr
     total = pl.sum_horizontal(
-        [_digit(n17, 16 - i) * w for i, w in enumerate(_RIC_WEIGHTS)]
+        [_digit_at(arr, i) * w for i, w in enumerate(_RIC_WEIGHTS)]
     )
     check = (12 - total % 11) % 11
-    expected = pl.when(check == 10).then(pl.lit("X")).otherwise(check.cast(pl.Utf8))
+    # "X" is byte 88; digits are 48 + value
+    expected = pl.when(check == 10).then(pl.lit(88)).otherwise(check + 48)
     return (
         tok.str.contains(r"^[0-9]{17}[0-9X]$")
-        & (tok.str.slice(17, 1) == expected)
-        & _birth_date_ok(tok.str.slice(6, 8))
+        & (arr.arr.get(17, null_on_oob=True).cast(pl.Int32) == expected)
+        & _birth_date_digits_ok(arr, 6)
+    )
+
+
+def _birth_date_digits_ok(arr: pl.Expr, at: int) -> pl.Expr:
+    """A valid YYYYMMDD date at byte ``at`` of digit arrays, from 1900 to
+    today (calendar arithmetic on integers instead of parsing strings)."""
+
+    def number(start: int, width: int) -> pl.Expr:
+        value = _digit_at(arr, start)
+        for i in range(start + 1, start + width):
+            value = value * 10 + _digit_at(arr, i)
+        return value
+
+    year, month, day = number(at, 4), number(at + 4, 2), number(at + 6, 2)
+    leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
+    month_days = (
+        pl.when(month == 2)
+        .then(28 + leap.cast(pl.Int32))
+        .when(month.is_in([4, 6, 9, 11]))
+        .then(30)
+        .otherwise(31)
+    )
+    today = _today()
+    return (
+        (year >= 1900)
+        & month.is_between(1, 12)
+        & day.is_between(1, month_days)
+        & (
+            year * 10000 + month * 100 + day
+            <= today.year * 10000 + today.month * 100 + today.day
+        )
     )
 
 
@@ -214,32 +274,52 @@ def birth_year(tok: pl.Expr) -> pl.Expr:
     )
 
 
-def uscc_valid(tok: pl.Expr) -> pl.Expr:
-    """GB 32100 format, check character and a known division code."""
-    values = [
-        tok.str.slice(i, 1).replace_strict(
-            _USCC_VALUE, default=None, return_dtype=pl.Int32
-        )
-        for i in range(17)
-    ]
-    weighted = [v * w for v, w in zip(values, _USCC_WEIGHTS, strict=True)]
-    total = pl.sum_horizontal(weighted)
-    expected = ((31 - total % 31) % 31).replace_strict(
-        dict(enumerate(USCC_ALPHABET)), default=None, return_dtype=pl.Utf8
+def _uscc_value(byte: pl.Expr) -> pl.Expr:
+    """Value of a GB 32100 character given its byte (the alphabet is the
+    digits and the capitals without I, O, S, V, Z)."""
+    b = byte.cast(pl.Int32)
+    letter = (
+        b
+        - 55
+        - (b > 73).cast(pl.Int32)
+        - (b > 79).cast(pl.Int32)
+        - (b > 83).cast(pl.Int32)
+        - (b > 86).cast(pl.Int32)
     )
+    return pl.when(b >= 65).then(letter).otherwise(b - 48)
+
+
+def uscc_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
+    """GB 32100 format, check character and a known division code
+    (``arr`` as in :func:`ric18_valid`)."""
+    arr = _bytes(tok, 18) if arr is None else arr
+    total = pl.sum_horizontal(
+        [
+            _uscc_value(arr.arr.get(i, null_on_oob=True)) * w
+            for i, w in enumerate(_USCC_WEIGHTS)
+        ]
+    )
+    expected = (31 - total % 31) % 31
     return (
         tok.str.contains(r"^[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
         & tok.str.slice(2, 6).is_in(_area_series().implode())
-        & (tok.str.slice(17, 1) == expected)
+        & (_uscc_value(arr.arr.get(17, null_on_oob=True)) == expected)
     )
 
 
-def luhn_valid(digits: pl.Expr) -> pl.Expr:
-    """Luhn check of 16–19-digit card numbers with a card-scheme prefix."""
-    n = digits.cast(pl.UInt64, strict=False)
+def card_bytes(digits: pl.Expr) -> pl.Expr:
+    """Digits left-padded with zeros to 19 (zeros do not change the Luhn
+    sum), as :func:`_bytes`."""
+    return _bytes(digits.str.zfill(_CARD_MAX), _CARD_MAX)
+
+
+def luhn_valid(digits: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
+    """Luhn check of 16–19-digit card numbers with a card-scheme prefix
+    (``arr``: :func:`card_bytes` already computed as a column)."""
+    arr = card_bytes(digits) if arr is None else arr
     parts = []
-    for k in range(_CARD_MAX):
-        d = _digit(n, k)
+    for k in range(_CARD_MAX):  # k-th digit from the right
+        d = _digit_at(arr, _CARD_MAX - 1 - k)
         if k % 2:
             d = d * 2
             d = pl.when(d > 9).then(d - 9).otherwise(d)
@@ -335,6 +415,115 @@ def extract_candidates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     return pl.concat(parts).select("col", "row", "idx", "tok")
 
 
+@dataclasses.dataclass
+class Pieces:
+    """One column's cells cut at the candidate tokens, in order:
+    ``texts`` holds seg0, tok0, seg1, tok1, … segN of every cell one after
+    the other (null cells count as empty), ``lengths`` how many pieces each
+    cell has (2 × tokens + 1)."""
+
+    texts: pl.Series
+    lengths: pl.Series | None  # None: every cell is one token or empty
+
+    def rebuild(self, replaced: pl.DataFrame) -> pl.Series:
+        """The cells with tokens swapped: ``replaced`` has ``row``, ``idx``
+        (as in :func:`extract_candidates`) and ``_out``, the new text (a null
+        keeps the token). Positional (scatter, one join of all pieces, one
+        split), so no sort or group-by over the pieces. ``self`` is left as
+        it was."""
+        replaced = replaced.filter(pl.col("_out").is_not_null())
+        if self.lengths is None:
+            return self.texts.clone().scatter(replaced["row"], replaced["_out"])
+        lengths = self.lengths.cast(pl.Int64)
+        start = lengths.cum_sum() - lengths
+        where = start.gather(replaced["row"]) + replaced["idx"].cast(pl.Int64) * 2 + 1
+        texts = self.texts.clone().scatter(where, replaced["_out"])
+        # A NUL (removed from the input by fold_width) ends every cell.
+        last = start + lengths - 1
+        texts = texts.scatter(last, texts.gather(last) + "\x00")
+        cells = texts.str.join("").str.split("\x00").explode()
+        return cells.head(lengths.len())
+
+
+def split_candidates(
+    frame: pl.DataFrame, columns: list[str]
+) -> tuple[pl.DataFrame, list[Pieces]]:
+    """Like :func:`extract_candidates`, plus each column's :class:`Pieces`
+    for rebuilding the cells (one regular-expression pass per column: the
+    tokens are wrapped in NULs and the cells split there)."""
+    if not columns or frame.height == 0:
+        return _empty_candidates(), []
+
+    # Columns whose every cell is empty or exactly one token (the first
+    # match is the whole cell; identifier columns, usually) need no split.
+    # A whole-cell match is a cheap necessary condition; the first match
+    # (what extract_all returns first) being the whole cell is the test.
+    def all_cells(columns: list[str], cond) -> dict[str, bool]:
+        if not columns:
+            return {}
+        row = frame.select(
+            [
+                (pl.col(c).is_null() | (pl.col(c) == "") | cond(pl.col(c))).all()
+                for c in columns
+            ]
+        ).row(0)
+        return dict(zip(columns, row, strict=True))
+
+    maybe = all_cells(columns, lambda c: c.str.contains(_WHOLE_CELL))
+    lone_cols = all_cells(
+        [c for c, ok in maybe.items() if ok],
+        lambda c: c.str.extract_all(CANDIDATES).list.first() == c,
+    )
+    lone = [lone_cols.get(c, False) for c in columns]
+    split = [c for c, whole in zip(columns, lone, strict=True) if not whole]
+    lists = frame.select(
+        [
+            pl.col(c)
+            .fill_null("")
+            .str.replace_all(CANDIDATES, "\x00${0}\x00")
+            .str.split("\x00")
+            .alias(str(i))
+            for i, c in enumerate(columns)
+            if c in split
+        ]
+    ).with_row_index("row")
+    parts = []
+    pieces = []
+    for i, column in enumerate(columns):
+        name = str(i)
+        if lone[i]:
+            cells = frame[column]
+            pieces.append(Pieces(cells, None))
+            parts.append(
+                pl.DataFrame({"tok": cells})
+                .with_row_index("row")
+                .filter(pl.col("tok").is_not_null() & (pl.col("tok") != ""))
+                .select(
+                    pl.lit(i, dtype=pl.UInt16).alias("col"),
+                    "row",
+                    pl.lit(0, dtype=pl.UInt32).alias("idx"),
+                    "tok",
+                )
+            )
+            continue
+        lengths = lists[name].list.len()
+        flat = lists.select(
+            "row",
+            pl.col(name).alias("tok"),
+            pl.int_ranges(0, pl.col(name).list.len(), dtype=pl.UInt32).alias("pos"),
+        ).explode("tok", "pos")
+        pieces.append(Pieces(flat["tok"], lengths))
+        parts.append(
+            flat.filter(pl.col("pos") % 2 == 1).select(
+                pl.lit(i, dtype=pl.UInt16).alias("col"),
+                "row",
+                (pl.col("pos") // 2).alias("idx"),
+                "tok",
+            )
+        )
+    return pl.concat(parts), pieces
+
+
 def _empty_candidates() -> pl.DataFrame:
     return pl.DataFrame(
         schema={"col": pl.UInt16, "row": pl.UInt32, "idx": pl.UInt32, "tok": pl.Utf8}
@@ -393,6 +582,17 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
     digits = tok.str.replace_all(r"[ \-]", "")
     national = tok.str.replace(r"^(?:\+86|0086)[ \-]?", "")
     none = pl.lit(None, dtype=pl.Utf8)
+    # Byte arrays for the check-character arithmetic, computed once.
+    a18, a19 = pl.col("_a18"), pl.col("_a19")
+    arrays = {
+        "d18": [_bytes(tok, 18).alias("_a18")],
+        "d18_rest": [_bytes(tok, 18).alias("_a18"), card_bytes(tok).alias("_a19")],
+        "a18": [_bytes(tok, 18).alias("_a18")],
+        "card": [card_bytes(tok).alias("_a19")],
+        "grouped": [card_bytes(digits).alias("_a19")],
+    }.get(shape)
+    if arrays:
+        frame = frame.with_columns(arrays)
 
     def when(cond: pl.Expr, kind: str, otherwise: pl.Expr = none) -> pl.Expr:
         return pl.when(cond).then(pl.lit(kind)).otherwise(otherwise)
@@ -411,35 +611,37 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
             "mobile",
             when(
                 tok.str.contains(r"^[0-9]{4}(?:[ \-][0-9]{4}){3}(?:[ \-]?[0-9]{1,3})?$")
-                & luhn_valid(digits),
+                & luhn_valid(digits, a19),
                 "bank_card",
             ),
         ),
         "d18": when(
-            ric18_valid(tok) & tok.str.slice(0, 6).is_in(_area_series().implode()),
+            ric18_valid(tok, a18) & tok.str.slice(0, 6).is_in(_area_series().implode()),
             "resident_id_check",
         ),
         "d18_rest": when(
             # an ID-shaped number (area, birth century) failing its check is
             # a mistyped ID, not a card
-            luhn_valid(tok)
+            luhn_valid(tok, a19)
             & ~(
                 tok.str.slice(0, 6).is_in(_area_series().implode())
                 & tok.str.slice(6, 2).is_in(list(areas.ID_CENTURIES))
             ),
             "bank_card",
-            when(uscc_valid(tok), "uscc"),
+            when(uscc_valid(tok, a18), "uscc"),
         ),
-        "a18": when(uscc_valid(tok), "uscc"),
+        "a18": when(uscc_valid(tok, a18), "uscc"),
         "d15": when(ric15_valid(tok), "resident_id_check"),
         "mobile": pl.lit("mobile"),
         "mobile_check": when(mobile_valid(tok), "mobile"),
-        "card": when(luhn_valid(tok), "bank_card"),
+        "card": when(luhn_valid(tok, a19), "bank_card"),
         "passport": pl.lit("passport"),
         "plate": when(tok.str.contains(_PLATE), "plate"),
         "ipv6": pl.lit("ipv6_check"),
     }[shape]
     checked = frame.with_columns(kind.alias("kind"))
+    if arrays:
+        checked = checked.drop([a.meta.output_name() for a in arrays])
     if shape == "d18":
         failed = checked.filter(pl.col("kind").is_null()).drop("kind")
         if failed.height:
@@ -465,6 +667,15 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     if cands.height == 0:
         return _empty_findings()
     tok = pl.col("tok")
+    # Tokens shorter than 7 characters can only be names (every other shape
+    # below needs 7 or more): most tokens go here, before any other check.
+    cands = cands.filter(
+        (tok.str.len_chars() >= 7)
+        | tok.str.contains(_NAME_START)
+        | tok.str.contains("(?:先生|女士)$")
+    )
+    if cands.height == 0:
+        return _empty_findings()
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
     # another length belongs to the following text.
     stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
@@ -479,17 +690,22 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # Alphanumeric tokens mixing letters and long digit runs that are
     # neither a code nor a passport: the digit runs are candidates too
     # (``ID110...``, ``Tel13812345678``).
-    is_digits = tok.str.contains(r"^[0-9]+X?$")
-    digit_toks = cands.filter(is_digits & (tok.str.len_chars() >= 11))
-    other = cands.filter(~is_digits)
-    mixed_cond = (
-        tok.str.contains(r"[0-9]{11}")
-        & tok.str.contains(r"^[0-9A-Za-z]+$")
-        & (tok.str.len_chars() != 18)
-        & ~tok.str.contains(_PASSPORT)
+    # (Each condition is computed once as a column, then both sides are
+    # filtered on it.)
+    cands = cands.with_columns(tok.str.contains(r"^[0-9]+X?$").alias("_d"))
+    is_digits = pl.col("_d")
+    digit_toks = cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d")
+    other = cands.filter(~is_digits).drop("_d")
+    other = other.with_columns(
+        (
+            tok.str.contains(r"[0-9]{11}")
+            & tok.str.contains(r"^[0-9A-Za-z]+$")
+            & (tok.str.len_chars() != 18)
+            & ~tok.str.contains(_PASSPORT)
+        ).alias("_m")
     )
-    mixed = other.filter(mixed_cond)
-    other = other.filter(~mixed_cond)
+    mixed = other.filter(pl.col("_m")).drop("_m")
+    other = other.filter(~pl.col("_m")).drop("_m")
     inner = tok.str.extract_groups(r"^(.*?)([0-9]{11,}X?)(.*)$")
     mixed = mixed.with_columns(
         tok.alias("whole"),
@@ -530,38 +746,38 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     found = _resolve_ipv6(found)
     if found.height == 0:
         return _empty_findings()
-    # The e-mail address and name splits, as plain columns e1..e3 / n1..n3.
-    found = found.with_columns(
-        tok.str.extract_groups(r"^()([^@]+)(@.*)$").alias("_e"),
-        tok.str.extract_groups("^(.*?)(" + NAME_IN_TEXT + ")((?:先生|女士)?)$").alias(
-            "_n"
-        ),
-    )
-    found = found.with_columns(
-        *[pl.col("_e").struct.field(str(i)).alias(f"e{i}") for i in (1, 2, 3)],
-        *[pl.col("_n").struct.field(str(i)).alias(f"n{i}") for i in (1, 2, 3)],
-    )
+    # ``pre``/``part``/``post``: e-mail addresses split at the local part,
+    # names after their cue; each split runs only on its own kind's rows.
     kind_is = pl.col("kind")
-
-    def field(i: int, default: pl.Expr) -> pl.Expr:
-        return (
-            pl.when(kind_is == "email")
-            .then(pl.col(f"e{i}"))
-            .when(kind_is == "name")
-            .then(pl.col(f"n{i}"))
-            .otherwise(default)
+    splits = {
+        "email": r"^()([^@]+)(@.*)$",
+        "name": "^(.*?)(" + NAME_IN_TEXT + ")((?:先生|女士)?)$",
+    }
+    out = [
+        found.filter(~kind_is.is_in(list(splits))).select(
+            *_FINDING_KEYS,
+            pl.col("xpre").alias("pre"),
+            tok.alias("part"),
+            pl.col("xpost").alias("post"),
         )
+    ]
+    for kind, pattern in splits.items():
+        sub = found.filter(kind_is == kind)
+        if sub.height == 0:
+            continue
+        groups = sub.select(tok.str.extract_groups(pattern).alias("_g"))["_g"]
+        out.append(
+            sub.select(
+                *_FINDING_KEYS,
+                (pl.col("xpre") + groups.struct.field("1")).alias("pre"),
+                pl.lit(groups.struct.field("2")).alias("part"),
+                (pl.lit(groups.struct.field("3")) + pl.col("xpost")).alias("post"),
+            )
+        )
+    return pl.concat(out)
 
-    return found.select(
-        "col",
-        "row",
-        "idx",
-        "kind",
-        pl.col("whole").alias("value"),
-        (pl.col("xpre") + field(1, pl.lit(""))).alias("pre"),
-        field(2, tok).alias("part"),
-        (field(3, pl.lit("")) + pl.col("xpost")).alias("post"),
-    )
+
+_FINDING_KEYS = ("col", "row", "idx", "kind", pl.col("whole").alias("value"))
 
 
 def _resolve_area(found: pl.DataFrame) -> pl.DataFrame:

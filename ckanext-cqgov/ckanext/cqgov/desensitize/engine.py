@@ -7,13 +7,15 @@ tracked, so a newline inside a quoted field does not cut a record); each
 chunk becomes a polars frame of strings, so memory is bounded by the chunk
 size, not the file size.
 
-Pass 1 writes the transformed CSV and counts quasi-identifier classes. When
-the k-anonymity is below the required k and the publisher accepted
-suppression, a second pass drops the rows of the small classes. The last pass
-reads the final CSV, writes the JSON and XLSX copies and runs the residual
-scan (the text detectors again plus python-stdnum's validators) that must
-find nothing. Outputs are written under temporary names and renamed into
-place only when everything succeeded.
+Pass 1 transforms the chunks (two at a time, in threads: polars releases the
+GIL), writes the transformed CSV and JSON in order, counts quasi-identifier
+classes and runs the residual scan (the text detectors again plus
+python-stdnum's validators) on every transformed chunk exactly as it is
+written; it must find nothing. When the k-anonymity is below the required k
+and the publisher accepted suppression, a second pass drops the rows of the
+small classes (a subset of the scanned rows) and the JSON copy is rewritten.
+The XLSX copy is written from the final CSV. Outputs are written under
+temporary names and renamed into place only when everything succeeded.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ import dataclasses
 import io
 import json
 import os
+import threading
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
@@ -34,6 +38,10 @@ from ckanext.cqgov.desensitize import columns as colplan
 from ckanext.cqgov.desensitize import detectors, kanon, operators, verify
 
 CHUNK_BYTES = 8 * 1024 * 1024
+# Chunks transformed at the same time, in threads: polars releases the GIL,
+# so two chunks keep both cores busy where one chunk's expressions mostly
+# run one after the other.
+WORKERS = 2
 XLSX_MAX_ROWS = 1_048_575
 # Categories applied to whole columns; e-mail columns are scanned instead so
 # the domain survives the mask.
@@ -55,6 +63,7 @@ class Options:
     accept_suppression: bool = False
     formats: tuple[str, ...] = ("csv", "json", "xlsx")
     chunk_bytes: int = CHUNK_BYTES
+    workers: int = WORKERS
     progress: Callable[[int, int], None] | None = None  # (bytes read, total)
 
 
@@ -321,6 +330,7 @@ class Transformer:
     def __init__(self, plans: list[colplan.ColumnPlan], options: Options):
         self.options = options
         self.plans = plans
+        self._lock = threading.Lock()  # reports are updated from worker threads
         self.reports = {
             p.name: ColumnReport(p.name, p.category, p.source) for p in plans
         }
@@ -350,31 +360,36 @@ class Transformer:
 
     def transform(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = frame.select(self.output_columns)
-        frame = frame.with_columns(
-            [detectors.fold_width(pl.col(c)) for c in self.output_columns]
-        )
+        frame = detectors.fold_columns(frame, self.output_columns)
         for p in self.whole:
             op = self.options.policy.get(p.category)
             report = self.reports[p.name]
-            report.findings[p.category] += frame[p.name].drop_nulls().len()
+            count = frame[p.name].drop_nulls().len()
+            with self._lock:
+                report.findings[p.category] += count
             if op is None:  # a quasi-identifier kept as it is
                 continue
-            report.operators[p.category] = op.describe()
+            with self._lock:
+                report.operators[p.category] = op.describe()
             frame = operators.apply(frame, p.name, p.category, op, self.options.secret)
-        cands = detectors.extract_candidates(frame, self.scan)
+        cands, pieces = detectors.split_candidates(frame, self.scan)
         findings = detectors.classify(cands)
         if findings.height:
-            frame = self._replace_findings(frame, cands, findings)
+            frame = self._replace_findings(frame, pieces, findings)
         return frame
 
     def _replace_findings(
-        self, frame: pl.DataFrame, cands: pl.DataFrame, findings: pl.DataFrame
+        self,
+        frame: pl.DataFrame,
+        pieces: list[detectors.Pieces],
+        findings: pl.DataFrame,
     ) -> pl.DataFrame:
         counts = findings.group_by("col", "kind").len()
-        for col, kind, n in counts.iter_rows():
-            report = self.reports[self.scan[col]]
-            report.findings[kind] += n
-            report.operators[kind] = self.options.policy[kind].describe()
+        with self._lock:
+            for col, kind, n in counts.iter_rows():
+                report = self.reports[self.scan[col]]
+                report.findings[kind] += n
+                report.operators[kind] = self.options.policy[kind].describe()
         parts = []
         for (kind,), sub in findings.group_by("kind"):
             op = self.options.policy[kind]
@@ -399,69 +414,11 @@ class Transformer:
         for i, name in enumerate(self.scan):
             mine = replaced.filter(pl.col("col") == i).drop("col")
             if mine.height:
-                columns[name] = _rebuild(
-                    frame[name], cands.filter(pl.col("col") == i), mine
+                rebuilt = pieces[i].rebuild(mine)
+                columns[name] = (
+                    pl.when(pl.col(name).is_null()).then(None).otherwise(rebuilt)
                 )
         return frame.with_columns(**columns)
-
-
-def _rebuild(
-    cells: pl.Series, cands: pl.DataFrame, replaced: pl.DataFrame
-) -> pl.Series:
-    """Cells with the replaced candidate tokens swapped in.
-
-    The text between tokens comes from splitting the cell where the same
-    regular expression matched (replaced by a NUL, which folding removed
-    from the input), so cell = seg0 tok0 seg1 tok1 … segN.
-    """
-    # Fast path: a cell that is exactly one replaced token.
-    lone = (
-        cands.group_by("row")
-        .agg(pl.len().alias("n"), pl.col("tok").first())
-        .filter(pl.col("n") == 1)
-        .join(replaced.filter(pl.col("idx") == 0), on="row")
-        .join(
-            pl.DataFrame({"cell": cells}).with_row_index("row"), on="row", how="inner"
-        )
-        .filter(pl.col("cell") == pl.col("tok"))
-    )
-    if lone.height:
-        cells = cells.scatter(lone["row"], lone["_out"])
-        replaced = replaced.filter(~pl.col("row").is_in(lone["row"].implode()))
-        if replaced.height == 0:
-            return cells
-    rows = replaced["row"].unique()
-    segs = (
-        pl.DataFrame({"text": cells})
-        .with_row_index("row")
-        .filter(pl.col("row").is_in(rows.implode()))
-        .select(
-            "row",
-            pl.col("text")
-            .str.replace_all(detectors.CANDIDATES, "\x00")
-            .str.split("\x00"),
-        )
-        .explode("text")
-        .with_columns(
-            (pl.int_range(pl.len(), dtype=pl.UInt32).over("row") * 2).alias("pos")
-        )
-    )
-    toks = (
-        cands.filter(pl.col("row").is_in(rows.implode()))
-        .join(replaced.unique(["row", "idx"]), on=["row", "idx"], how="left")
-        .select(
-            "row",
-            pl.coalesce("_out", "tok").alias("text"),
-            (pl.col("idx") * 2 + 1).alias("pos"),
-        )
-    )
-    rebuilt = (
-        pl.concat([segs.select("row", "text", "pos"), toks])
-        .sort("row", "pos")
-        .group_by("row", maintain_order=True)
-        .agg(pl.col("text").fill_null("").str.join(""))
-    )
-    return cells.scatter(rebuilt["row"], rebuilt["text"])
 
 
 # -- writing --------------------------------------------------------------
@@ -469,20 +426,34 @@ def _rebuild(
 
 class _JsonWriter:
     def __init__(self, path: str):
-        self.fh = open(path, "w", encoding="utf-8")  # noqa: SIM115 (closed in close())
-        self.fh.write("[")
+        self.fh = open(path, "wb")  # noqa: SIM115 (closed in close())
+        self.fh.write(b"[")
         self.first = True
 
     def write(self, frame: pl.DataFrame) -> None:
-        if frame.height == 0:
+        self.write_lines(_json_lines(frame))
+
+    def write_lines(self, lines: bytes) -> None:
+        """Writes records rendered by :func:`_json_lines`."""
+        if not lines:
             return
-        lines = frame.write_ndjson().rstrip("\n").replace("\n", ",\n")
-        self.fh.write(("\n" if self.first else ",\n") + lines)
+        self.fh.write(b"\n" if self.first else b",\n")
+        self.fh.write(lines)
         self.first = False
 
     def close(self) -> None:
-        self.fh.write("\n]\n")
+        self.fh.write(b"\n]\n")
         self.fh.close()
+
+
+def _json_lines(frame: pl.DataFrame) -> bytes:
+    """The records of ``frame`` as UTF-8 JSON objects separated by ``,\\n``
+    (newlines inside values are escaped, so every newline ends a record)."""
+    if frame.height == 0:
+        return b""
+    buf = io.BytesIO()
+    frame.write_ndjson(buf)
+    return buf.getvalue().rstrip(b"\n").replace(b"\n", b",\n")
 
 
 class _XlsxWriter:
@@ -548,9 +519,11 @@ def run(
     }
     stage_csv = temps["csv"]
     try:
-        transformer, counter, rows_in = _pass_transform(
-            source, fmt, encoding, stage_csv, options, total
+        json_path = temps["json"] if "json" in options.formats else None
+        transformer, counter, rows_in, residual = _pass_transform(
+            source, fmt, encoding, stage_csv, options, total, json_path
         )
+        suppressed = False
         kreport = counter.summary(options.k_min)
         kreport["action"] = "none"
         status = "ok"
@@ -574,6 +547,7 @@ def run(
         ):
             if options.accept_suppression:
                 _pass_suppress(stage_csv, counter, options)
+                suppressed = True
                 kreport["action"] = "suppressed"
                 kreport["rows_suppressed"] = kreport["rows_below_k"]
                 kreport["k_after"] = _k_after(counter, options.k_min)
@@ -597,7 +571,15 @@ def run(
             report["residual_total"] = 0
             report["seconds"] = round(time.monotonic() - started, 3)
             return Result(status, report, {})
-        residual, rows_out, xlsx_truncated = _pass_outputs(stage_csv, temps, options)
+        # The residual scan ran on every transformed chunk as it was
+        # written (suppression only drops rows). The JSON copy was written
+        # then too; it is rewritten from the CSV after a suppression.
+        rows_out, xlsx_truncated = rows_in, False
+        rewrite = [
+            f for f in options.formats if f == "xlsx" or (f == "json" and suppressed)
+        ]
+        if rewrite:
+            rows_out, xlsx_truncated = _pass_outputs(stage_csv, temps, rewrite)
         report["rows_out"] = rows_out
         report["residual"] = dict(residual)
         report["residual_total"] = sum(residual.values())
@@ -621,33 +603,79 @@ def _remove(paths) -> None:
             os.unlink(p)
 
 
-def _pass_transform(source, fmt, encoding, stage_csv, options, total):
+def _pass_transform(source, fmt, encoding, stage_csv, options, total, json_path):
+    """Transforms the chunks (``options.workers`` at a time), writes the
+    staged CSV (and the JSON copy when ``json_path``) in order and runs the
+    residual scan on every transformed chunk."""
     transformer = None
     counter = None
     rows = 0
-    with open(stage_csv, "wb") as out:
-        for frame, position in read_batches(source, fmt, encoding, options.chunk_bytes):
-            frame = _strings(frame)
-            if transformer is None:
-                plans = colplan.plan_columns(frame, options.declared)
-                transformer = Transformer(plans, options)
-                counter = kanon.ClassCounter(transformer.quasi)
-                out.write(
-                    _csv_bytes(
-                        frame.head(0).select(transformer.output_columns), header=True
+    residual: Counter = Counter()
+    json_w = _JsonWriter(json_path) if json_path else None
+    pending: deque = deque()
+    with (
+        open(stage_csv, "wb") as out,
+        ThreadPoolExecutor(max(1, options.workers)) as pool,
+    ):
+
+        def drain(limit: int) -> None:
+            while len(pending) > limit:
+                future, position = pending.popleft()
+                result, csv_bytes, json_lines, found = future.result()
+                counter.add(result)
+                out.write(csv_bytes)
+                if json_w:
+                    json_w.write_lines(json_lines)
+                residual.update(found)
+                if options.progress and position is not None:
+                    options.progress(position, total)
+
+        try:
+            # chunk_bytes bounds the data in flight: each worker gets a share.
+            share = max(1, options.chunk_bytes // max(1, options.workers))
+            for frame, position in read_batches(source, fmt, encoding, share):
+                frame = _strings(frame)
+                if transformer is None:
+                    plans = colplan.plan_columns(frame, options.declared)
+                    transformer = Transformer(plans, options)
+                    counter = kanon.ClassCounter(transformer.quasi)
+                    out.write(
+                        _csv_bytes(
+                            frame.head(0).select(transformer.output_columns),
+                            header=True,
+                        )
+                    )
+                pending.append(
+                    (
+                        pool.submit(_chunk, transformer, frame, json_w is not None),
+                        position,
                     )
                 )
-            result = transformer.transform(frame)
-            counter.add(result)
-            out.write(_csv_bytes(result, header=False))
-            rows += frame.height
-            if options.progress and position is not None:
-                options.progress(position, total)
+                rows += frame.height
+                drain(max(1, options.workers))
+            drain(0)
+        finally:
+            for future, _position in pending:
+                future.cancel()
+            if json_w:
+                json_w.close()
     if transformer is None:
         raise EngineError("no data")
     if options.progress:
         options.progress(total, total)
-    return transformer, counter, rows
+    return transformer, counter, rows, residual
+
+
+def _chunk(transformer: Transformer, frame: pl.DataFrame, want_json: bool):
+    """One chunk, in a worker thread: transformed frame, its CSV bytes,
+    JSON lines and residual findings."""
+    result = transformer.transform(frame)
+    return (
+        result,
+        _csv_bytes(result, header=False),
+        _json_lines(result) if want_json else b"",
+        residual_scan(result),
+    )
 
 
 def _csv_bytes(frame: pl.DataFrame, header: bool) -> bytes:
@@ -676,16 +704,16 @@ def _k_after(counter: kanon.ClassCounter, k_min: int) -> int | None:
     return int(kept["len"].min()) if kept.height else None
 
 
-def _pass_outputs(stage_csv: str, temps: dict[str, str], options: Options):
-    residual: Counter = Counter()
+def _pass_outputs(stage_csv: str, temps: dict[str, str], formats: list[str]):
+    """Writes the ``formats`` copies (``json``, ``xlsx``) from the final CSV;
+    returns the number of rows and whether the XLSX copy was truncated."""
     rows = 0
-    json_w = _JsonWriter(temps["json"]) if "json" in options.formats else None
+    json_w = _JsonWriter(temps["json"]) if "json" in formats else None
     xlsx_w = None
-    for frame, _pos in _csv_batches(stage_csv, "utf-8", options.chunk_bytes):
-        if xlsx_w is None and "xlsx" in options.formats:
+    for frame, _pos in _csv_batches(stage_csv, "utf-8", CHUNK_BYTES):
+        if xlsx_w is None and "xlsx" in formats:
             xlsx_w = _XlsxWriter(temps["xlsx"], frame.columns)
         rows += frame.height
-        residual.update(residual_scan(frame))
         if json_w:
             json_w.write(frame)
         if xlsx_w:
@@ -696,7 +724,7 @@ def _pass_outputs(stage_csv: str, temps: dict[str, str], options: Options):
     if xlsx_w:
         truncated = xlsx_w.truncated
         xlsx_w.close()
-    return residual, rows, truncated
+    return rows, truncated
 
 
 def residual_scan(frame: pl.DataFrame) -> Counter:
