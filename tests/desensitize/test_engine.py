@@ -191,3 +191,15 @@ def test_figures_per_district_are_not_refused_for_k(tmp_path):
     assert result.status == "ok"
     assert result.report["k_anonymity"]["k"] == 1
     assert result.report["k_anonymity"]["enforced"] is False
+
+
+def test_compressed_ipv6_addresses_are_generalized_without_residue(tmp_path):
+    src = tmp_path / "log.csv"
+    src.write_text(
+        "序号,访问地址\n1,来自2001:db8::1的访问\n2,fe80::1ff:fe23:4567:890a\n",
+        encoding="utf-8",
+    )
+    result = engine.run(str(src), "csv", str(tmp_path), "out", engine.Options())
+    assert result.status == "ok" and result.report["residual_total"] == 0
+    out = pl.read_csv(result.outputs["csv"], infer_schema=False)
+    assert out["访问地址"].to_list() == ["来自2001:db8:*的访问", "fe80:*"]

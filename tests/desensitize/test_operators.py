@@ -47,6 +47,10 @@ def test_pseudonym_is_keyed_and_stable():
         ("coordinates", "generalize:3", "106.551556", "106.551"),
         ("ipv4", "generalize", "192.168.10.20", "192.168.*.*"),
         ("ipv6", "generalize", "2001:db8:1:2::1", "2001:db8:1:*"),
+        # compressed early: never "2001:db8::*" (2001:db8:: is an address)
+        ("ipv6", "generalize", "2001:db8::1", "2001:db8:*"),
+        ("ipv6", "generalize", "fe80::1ff:fe23:4567:890a", "fe80:*"),
+        ("ipv6", "generalize", "::1", ":*"),
     ],
 )
 def test_generalize(category, spec, value, expected):

@@ -165,9 +165,14 @@ def generalize(part: pl.Expr, category: str, level: int | None) -> pl.Expr:
     if category == "ipv4":
         return part.str.replace(r"^([0-9]+\.[0-9]+)\.[0-9]+\.[0-9]+$", "${1}.*.*")
     if category == "ipv6":
-        return part.str.replace(
-            r"^([0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f]*).*$", "${1}:*"
-        )
+        # the first three groups (two when "::" comes earlier), never a "::"
+        # that would leave a valid compressed address such as 2001:db8::
+        hexes = "[0-9A-Fa-f]+"
+        return pl.coalesce(
+            part.str.extract(f"^({hexes}:{hexes}:{hexes}):", 1),
+            part.str.extract(f"^({hexes}:{hexes}):", 1),
+            part.str.extract(f"^({hexes}):", 1),
+        ).fill_null(pl.lit("")) + pl.lit(":*")
     if category == "birth_date":
         return part.str.extract(r"((?:19|20)[0-9]{2})", 1).fill_null(pl.lit("*"))
     if category == "age":
