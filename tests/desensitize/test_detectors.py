@@ -203,3 +203,50 @@ def test_fold_columns_skips_only_columns_without_full_width():
     assert folded["a"][0] == "电话13812345678"
     for ch in detectors.FULL_WIDTH_FROM:
         assert pl.Series([ch]).str.contains(detectors._FOLDED)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # every long digit run of a mixed alphanumeric token is a candidate
+        (
+            "Tel13912345678abcTel13912345678abc",
+            [("mobile", "13912345678"), ("mobile", "13912345678")],
+        ),
+        (
+            "ID11010519491231002Xabc13812345678",
+            [("mobile", "13812345678"), ("resident_id", "11010519491231002X")],
+        ),
+        # a stray X after a mobile number belongs to the following text
+        ("Tel13912345678Xabc", [("mobile", "13912345678")]),
+        # an identifier glued to a dotted quad: the address takes the
+        # split under which most identifiers validate
+        (
+            "13812345678192.168.1.1",
+            [("ipv4", "192.168.1.1"), ("mobile", "13812345678")],
+        ),
+        (
+            "192.168.1.113812345678",
+            [("ipv4", "192.168.1.1"), ("mobile", "13812345678")],
+        ),
+        (
+            "abc13812345678192.168.1.1x",
+            [("ipv4", "192.168.1.1"), ("mobile", "13812345678")],
+        ),
+        ("IP192.168.1.1", [("ipv4", "192.168.1.1")]),
+        # still nothing for numbers that fail their check
+        ("Tel13912345678abc12345678901", [("mobile", "13912345678")]),
+        ("v1.2.3", []),
+    ],
+)
+def test_identifiers_glued_inside_one_token(text, expected):
+    found = detectors.detect(
+        pl.DataFrame({"t": [text]}).select(detectors.fold_width(pl.col("t"))), ["t"]
+    )
+    assert sorted(zip(found["kind"], found["part"], strict=True)) == expected
+    # the findings cut the token into stretches that rebuild it exactly
+    stretches = found.sort("sub").select(
+        pl.concat_str("pre", "part", "post").str.join("")
+    )
+    if found.height > 1:
+        assert stretches.item() == found["value"][0]

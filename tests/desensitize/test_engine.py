@@ -203,3 +203,71 @@ def test_compressed_ipv6_addresses_are_generalized_without_residue(tmp_path):
     assert result.status == "ok" and result.report["residual_total"] == 0
     out = pl.read_csv(result.outputs["csv"], infer_schema=False)
     assert out["访问地址"].to_list() == ["来自2001:db8:*的访问", "fe80:*"]
+
+
+def _glued_texts(seed: int, n: int) -> list[tuple[str, list[str]]]:
+    """Two synthetic identifiers glued to each other and to letters,
+    punctuation and Chinese text on both sides (never to further digits:
+    see the ambiguous cases below)."""
+    rng = random.Random(seed)
+    gens = {
+        "resident_id": synthetic.resident_id,
+        "mobile": synthetic.mobile,
+        "bank_card": synthetic.bank_card,
+        "ipv4": synthetic.ipv4,
+    }
+    glue = ["", "abc", "Tel", "x", "电话", "，", " ", "/", "号码", "ID", "#"]
+    out = []
+    for _ in range(n):
+        a, b = rng.choice(list(gens)), rng.choice(list(gens))
+        va, vb = gens[a](rng), gens[b](rng)
+        left, mid, right = (rng.choice(glue) for _ in range(3))
+        if not mid and (a, b) != ("mobile", "ipv4") and (a, b) != ("ipv4", "mobile"):
+            # digits glued straight to digits: only the dotted quad splits
+            mid = rng.choice(glue[1:])
+        out.append((f"{left}{va}{mid}{vb}{right}", [va, vb]))
+    return out
+
+
+def test_glued_identifiers_are_all_masked(tmp_path):
+    cases = _glued_texts(11, 400)
+    src = tmp_path / "in.csv"
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["备注"])
+        writer.writerows([t] for t, _ in cases)
+    result = engine.run(str(src), "csv", str(tmp_path), "out")
+    assert result.status == "ok" and result.report["residual_total"] == 0
+    out = pl.read_csv(result.outputs["csv"], infer_schema=False)["备注"].to_list()
+    leaks = [
+        (t, o)
+        for (t, values), o in zip(cases, out, strict=True)
+        if any(v in o for v in values)
+    ]
+    assert leaks == []
+
+
+def test_two_numbers_in_one_token_masked_separately(tmp_path):
+    src = tmp_path / "in.csv"
+    src.write_text(
+        "备注\nTel13912345678abcTel13912345678abc\n13812345678192.168.1.1\n",
+        encoding="utf-8",
+    )
+    result = engine.run(str(src), "csv", str(tmp_path), "out")
+    assert result.status == "ok" and result.report["residual_total"] == 0
+    out = pl.read_csv(result.outputs["csv"], infer_schema=False)["备注"].to_list()
+    assert out[0] == "Tel139****5678abcTel139****5678abc"
+    assert out[1].startswith("138****5678") and "192.168.1.1" not in out[1]
+
+
+def test_digits_glued_to_digits_never_publish_an_identifier(tmp_path):
+    """Decision: 11 digits directly followed by more digits are one number
+    (a maximal digit run); it is not split into guessed identifiers. If such
+    a run happens to validate as something (e.g. a 19-digit bank card) it is
+    masked as that; otherwise the parts are not identifiable as such and
+    nothing is reported. The job never publishes a detected identifier:
+    whatever the residual scan still finds fails the job."""
+    src = tmp_path / "in.csv"
+    src.write_text("备注\n1381234567813912345678\n", encoding="utf-8")
+    result = engine.run(str(src), "csv", str(tmp_path), "out")
+    assert result.status == "ok" and result.report["residual_total"] == 0

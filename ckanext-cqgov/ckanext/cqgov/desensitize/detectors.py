@@ -148,7 +148,7 @@ PROVINCE_CHARS = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋�
 _ALTERNATIVES = (
     r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}",
     r"-?[0-9]{1,3}\.[0-9]{4,} ?[,，] ?-?[0-9]{1,3}\.[0-9]{4,}",
-    r"[0-9]+(?:\.[0-9]+){3}",
+    r"[0-9A-Za-z]*[0-9]+(?:\.[0-9]+){3}",
     r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]*",
     r"(?:\+86|0086)[ \-]?[0-9]+",
     r"[0-9]{3,4}(?:[ \-][0-9]{4}){2,4}(?:[ \-][0-9]{1,3})?",
@@ -289,6 +289,9 @@ def _uscc_value(byte: pl.Expr) -> pl.Expr:
     return pl.when(b >= 65).then(letter).otherwise(b - 48)
 
 
+_USCC_SHAPE = r"^[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+
+
 def uscc_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
     """GB 32100 format, check character and a known division code
     (``arr`` as in :func:`ric18_valid`)."""
@@ -301,7 +304,7 @@ def uscc_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
     )
     expected = (31 - total % 31) % 31
     return (
-        tok.str.contains(r"^[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+        tok.str.contains(_USCC_SHAPE)
         & tok.str.slice(2, 6).is_in(_area_series().implode())
         & (_uscc_value(arr.arr.get(17, null_on_oob=True)) == expected)
     )
@@ -628,7 +631,17 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
                 & tok.str.slice(6, 2).is_in(list(areas.ID_CENTURIES))
             ),
             "bank_card",
-            when(uscc_valid(tok, a18), "uscc"),
+            when(
+                uscc_valid(tok, a18),
+                "uscc",
+                # a 17-digit card followed by an X of the next text
+                when(
+                    tok.str.ends_with("X")
+                    & luhn_valid(tok.str.slice(0, 17))
+                    & ~tok.str.slice(0, 6).is_in(_area_series().implode()),
+                    "card_x",
+                ),
+            ),
         ),
         "a18": when(uscc_valid(tok, a18), "uscc"),
         "d15": when(ric15_valid(tok), "resident_id_check"),
@@ -651,6 +664,20 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
                     _validated("d18_rest", failed),
                 ]
             )
+    if shape == "d18_rest":
+        card_x = pl.col("kind") == "card_x"
+        checked = checked.with_columns(
+            pl.when(card_x).then(tok.str.slice(0, 17)).otherwise(tok).alias("tok"),
+            pl.when(card_x)
+            .then(pl.lit("X") + pl.col("xpost"))
+            .otherwise(pl.col("xpost"))
+            .alias("xpost"),
+            pl.when(card_x).then(pl.col("_e") - 1).otherwise(pl.col("_e")).alias("_e"),
+            pl.when(card_x)
+            .then(pl.lit("bank_card"))
+            .otherwise(pl.col("kind"))
+            .alias("kind"),
+        )
     return checked
 
 
@@ -700,20 +727,27 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         (
             tok.str.contains(r"[0-9]{11}")
             & tok.str.contains(r"^[0-9A-Za-z]+$")
-            & (tok.str.len_chars() != 18)
+            # (the shape of a unified social credit code: checked as one)
+            & ~tok.str.contains(_USCC_SHAPE)
             & ~tok.str.contains(_PASSPORT)
         ).alias("_m")
     )
     mixed = other.filter(pl.col("_m")).drop("_m")
     other = other.filter(~pl.col("_m")).drop("_m")
-    inner = tok.str.extract_groups(r"^(.*?)([0-9]{11,}X?)(.*)$")
-    mixed = mixed.with_columns(
+    # Dotted quads glued to other digits or letters (``13812345678192.168.1.1``,
+    # ``IP10.0.0.1``) are split too, see :func:`_dotted_parts`.
+    other = other.with_columns(tok.str.contains(_GLUED_QUAD).alias("_q"))
+    dotted = other.filter(pl.col("_q")).drop("_q")
+    other = other.filter(~pl.col("_q")).drop("_q")
+    null_int = pl.lit(None, dtype=pl.Int64)
+    plain = [
         tok.alias("whole"),
-        inner.struct.field("1").alias("xpre"),
-        inner.struct.field("3").alias("xpost"),
-        inner.struct.field("2").alias("tok"),
-    ).drop_nulls("tok")
-    plain = [tok.alias("whole"), pl.lit("").alias("xpre"), pl.lit("").alias("xpost")]
+        pl.lit("").alias("xpre"),
+        pl.lit("").alias("xpost"),
+        null_int.alias("_s"),
+        null_int.alias("_e"),
+        null_int.alias("_v"),
+    ]
     length = tok.str.len_chars()
     # Digit runs are sorted by length alone; other tokens by their shape.
     digit_shape = (
@@ -727,12 +761,34 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         .then(pl.lit("card"))
         .otherwise(None)
     )
-    mixed = mixed.with_columns(_shape(tok).alias("shape"))
+    columns = digit_toks.columns + ["whole", "xpre", "xpost", "_s", "_e", "_v"]
+    subs = _mixed_parts(mixed).with_columns(digit_shape.alias("shape"))
+    quads = _dotted_parts(dotted)
+    # the alphanumeric text before a glued quad may hold digit runs too
+    lead = dotted.with_columns(
+        pl.col("tok").alias("whole"),
+        pl.col("tok").str.extract(r"^([0-9A-Za-z]*?)[0-9]+\.", 1),
+    ).filter(pl.col("tok").str.contains("[0-9]{11}"))
+    subs = pl.concat(
+        [
+            subs,
+            _mixed_parts(lead, pl.col("whole")).with_columns(
+                digit_shape.alias("shape")
+            ),
+        ]
+    )
+    quads = quads.with_columns(
+        pl.when(pl.col("_ip"))
+        .then(pl.lit("ipv4"))
+        .otherwise(digit_shape)
+        .alias("shape")
+    )
     shaped = pl.concat(
         [
             digit_toks.with_columns(*plain, digit_shape.alias("shape")),
             other.with_columns(*plain).with_columns(_shape(tok).alias("shape")),
-            mixed.select(digit_toks.columns + ["whole", "xpre", "xpost", "shape"]),
+            subs.select(*columns, "shape"),
+            quads.select(*columns, "shape"),
         ]
     ).drop_nulls("shape")
     parts = [
@@ -744,6 +800,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     found = pl.concat(parts).filter(pl.col("kind").is_not_null())
     found = _resolve_area(found)
     found = _resolve_ipv6(found)
+    found = _resolve_parts(found)
     if found.height == 0:
         return _empty_findings()
     # ``pre``/``part``/``post``: e-mail addresses split at the local part,
@@ -777,7 +834,162 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     return pl.concat(out)
 
 
-_FINDING_KEYS = ("col", "row", "idx", "kind", pl.col("whole").alias("value"))
+_FINDING_KEYS = (
+    "col",
+    "row",
+    "idx",
+    pl.col("_s").alias("sub"),
+    "kind",
+    pl.col("whole").alias("value"),
+)
+
+# A dotted quad with letters or more digits glued before it, or more digits
+# after it (a plain dotted quad has 1–3 digits per part).
+_GLUED_QUAD = (
+    r"^(?:[0-9A-Za-z]*[A-Za-z][0-9]+|[0-9]{4,})\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]+$"
+    r"|^[0-9A-Za-z]*[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{4,}$"
+)
+
+
+def _mixed_parts(mixed: pl.DataFrame, whole: pl.Expr | None = None) -> pl.DataFrame:
+    """Every run of 11 or more digits (an 18-digit run may end in X) of
+    alphanumeric tokens, one row each: ``tok`` the run, ``whole`` the token,
+    ``_s``/``_e`` the run's span in the token (``Tel13912345678abcTel...``
+    holds two numbers)."""
+    tok = pl.col("tok")
+    pieces = (
+        mixed.with_row_index("_t")
+        .with_columns(
+            tok.alias("whole") if whole is None else whole,
+            tok.str.replace_all(r"([0-9]{11,}X?)", "\x00${1}\x00").str.split("\x00"),
+        )
+        .with_columns(
+            pl.int_ranges(0, tok.list.len(), dtype=pl.UInt32).alias("_p"),
+        )
+        .explode("tok", "_p")
+        .with_columns(
+            tok.str.len_chars().cast(pl.Int64).cum_sum().over("_t").alias("_e")
+        )
+        .filter(pl.col("_p") % 2 == 1)
+    )
+    # A trailing X belongs to the run only when it makes an 18-digit ID.
+    stray = tok.str.ends_with("X") & (tok.str.len_chars() != 18)
+    return pieces.with_columns(
+        (pl.col("_e") - stray.cast(pl.Int64)).alias("_e"),
+        pl.when(stray).then(tok.str.slice(0, tok.str.len_chars() - 1)).otherwise(tok),
+    ).with_columns(
+        (pl.col("_e") - tok.str.len_chars().cast(pl.Int64)).alias("_s"),
+        pl.lit("").alias("xpre"),
+        pl.lit("").alias("xpost"),
+        pl.lit(0, dtype=pl.Int64).alias("_v"),
+    )
+
+
+def _dotted_parts(dotted: pl.DataFrame) -> pl.DataFrame:
+    """Dotted quads glued to digits: where the address starts (its first
+    part takes the last 1, 2 or 3 digits of the leading run) and ends is
+    ambiguous, so every split is a variant ``_v``; each yields up to three
+    sub-tokens (the digits before, the address (``_ip``), the digits
+    after). :func:`_resolve_parts` keeps the variant with most findings."""
+    tok = pl.col("tok")
+    g = tok.str.extract_groups(
+        r"^([0-9A-Za-z]*?)([0-9]+)\.([0-9]{1,3}\.[0-9]{1,3})\.([0-9]+)$"
+    )
+    base = dotted.with_columns(
+        tok.alias("whole"),
+        g.struct.field("1").alias("_l"),
+        g.struct.field("2").alias("_a"),
+        g.struct.field("3").alias("_m"),
+        g.struct.field("4").alias("_b"),
+    ).drop_nulls("_a")
+    ks = pl.DataFrame({"_kf": [1, 2, 3]}).join(
+        pl.DataFrame({"_kl": [1, 2, 3]}), how="cross"
+    )
+    la = pl.col("_a").str.len_chars().cast(pl.Int64)
+    lb = pl.col("_b").str.len_chars().cast(pl.Int64)
+    kf, kl = pl.col("_kf").cast(pl.Int64), pl.col("_kl").cast(pl.Int64)
+    ll = pl.col("_l").str.len_chars().cast(pl.Int64)
+    v = base.join(ks, how="cross").filter(
+        ((la > 3) & (kf <= la)) | ((la <= 3) & (kf == la)),
+        ((lb > 3) & (kl <= lb)) | ((lb <= 3) & (kl == lb)),
+    )
+    v = v.with_columns(
+        pl.col("_a").str.slice(0, la - kf).alias("_pre"),
+        (
+            pl.col("_a").str.slice(la - kf)
+            + "."
+            + pl.col("_m")
+            + "."
+            + pl.col("_b").str.slice(0, kl)
+        ).alias("_ip"),
+        pl.col("_b").str.slice(kl).alias("_post"),
+        (pl.col("_kf") * 4 + pl.col("_kl")).cast(pl.Int64).alias("_v"),
+    )
+    s_ip = ll + la - kf
+    e_ip = s_ip + pl.col("_ip").str.len_chars().cast(pl.Int64)
+    keep = ["col", "row", "idx", "whole", "_v"]
+    blank = [pl.lit("").alias("xpre"), pl.lit("").alias("xpost")]
+    return pl.concat(
+        [
+            v.select(
+                *keep,
+                pl.col("_pre").alias("tok"),
+                ll.alias("_s"),
+                s_ip.alias("_e"),
+                pl.lit(False).alias("_ip"),
+                *blank,
+            ),
+            v.select(
+                *keep,
+                pl.col("_ip").alias("tok"),
+                s_ip.alias("_s"),
+                e_ip.alias("_e"),
+                pl.lit(True).alias("_ip"),
+                *blank,
+            ),
+            v.select(
+                *keep,
+                pl.col("_post").alias("tok"),
+                e_ip.alias("_s"),
+                pl.col("whole").str.len_chars().cast(pl.Int64).alias("_e"),
+                pl.lit(False).alias("_ip"),
+                *blank,
+            ),
+        ]
+    ).filter(tok.str.len_chars() > 0)
+
+
+def _resolve_parts(found: pl.DataFrame) -> pl.DataFrame:
+    """Findings inside a token (sub-tokens of :func:`_mixed_parts` and
+    :func:`_dotted_parts`): keep the split variant with most findings (ties:
+    the longest address parts), then set ``xpre``/``xpost`` so that the
+    token is rebuilt by joining ``xpre + part + xpost`` of its findings in
+    order of ``_s`` (the engine does that): the text before a finding back
+    to the previous one, and after the last one."""
+    parts = found.filter(pl.col("_s").is_not_null())
+    if parts.height == 0:
+        return found
+    rest = found.filter(pl.col("_s").is_null())
+    key = ["col", "row", "idx"]
+    parts = parts.join(rest.select(key), on=key, how="anti")
+    # (``_v`` 0: digit runs of a mixed token or of what precedes a quad)
+    score = pl.when(pl.col("_v") > 0).then(
+        pl.len().over([*key, "_v"]) * 16 + pl.col("_v")
+    )
+    parts = parts.filter((pl.col("_v") == 0) | (score == score.max().over(key))).sort(
+        [*key, "_s"]
+    )
+    prev = pl.col("_e").shift(1).over(key).fill_null(0)
+    last = pl.col("_s") == pl.col("_s").max().over(key)
+    whole = pl.col("whole")
+    parts = parts.with_columns(
+        whole.str.slice(prev, pl.col("_s") - prev).alias("xpre"),
+        pl.when(last)
+        .then(whole.str.slice(pl.col("_e")))
+        .otherwise(pl.lit(""))
+        .alias("xpost"),
+    )
+    return pl.concat([rest, parts.select(rest.columns)])
 
 
 def _resolve_area(found: pl.DataFrame) -> pl.DataFrame:
@@ -819,6 +1031,7 @@ def _empty_findings() -> pl.DataFrame:
             "col": pl.UInt16,
             "row": pl.UInt32,
             "idx": pl.UInt32,
+            "sub": pl.Int64,
             "kind": pl.Utf8,
             "value": pl.Utf8,
             "pre": pl.Utf8,

@@ -406,10 +406,25 @@ class Transformer:
             "col",
             "row",
             "idx",
+            "sub",
             pl.concat_str(
                 [pl.col("pre"), pl.col("_new").fill_null(""), pl.col("post")]
             ).alias("_out"),
         )
+        # Several findings inside one token (``sub``: their offsets) each
+        # rebuild a stretch of it: joined in order they are the new token.
+        many = replaced.filter(pl.col("sub").is_not_null())
+        if many.height:
+            many = (
+                many.sort("col", "row", "idx", "sub")
+                .group_by("col", "row", "idx", maintain_order=True)
+                .agg(pl.col("_out").str.join(""))
+            )
+            replaced = pl.concat(
+                [replaced.filter(pl.col("sub").is_null()).drop("sub"), many]
+            )
+        else:
+            replaced = replaced.drop("sub")
         columns = {}
         for i, name in enumerate(self.scan):
             mine = replaced.filter(pl.col("col") == i).drop("col")
