@@ -234,6 +234,16 @@ def test_fold_columns_skips_only_columns_without_full_width():
             [("ipv4", "192.168.1.1"), ("mobile", "13812345678")],
         ),
         ("IP192.168.1.1", [("ipv4", "192.168.1.1")]),
+        (
+            "17991433014Tel106.115.64.16",
+            [("ipv4", "106.115.64.16"), ("mobile", "17991433014")],
+        ),
+        # a 17-digit card followed by an X of the following text
+        ("42734548150214701x", [("bank_card", "42734548150214701")]),
+        # letters glued before a landline or a grouped number
+        ("Tel010-50361481abc", [("landline", "010-50361481")]),
+        ("Tel138-1234-5678号", [("mobile", "138-1234-5678")]),
+        ("ID2023-01-01", []),
         # still nothing for numbers that fail their check
         ("Tel13912345678abc12345678901", [("mobile", "13912345678")]),
         ("v1.2.3", []),

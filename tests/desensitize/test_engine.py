@@ -250,7 +250,8 @@ def test_glued_identifiers_are_all_masked(tmp_path):
 def test_two_numbers_in_one_token_masked_separately(tmp_path):
     src = tmp_path / "in.csv"
     src.write_text(
-        "备注\nTel13912345678abcTel13912345678abc\n13812345678192.168.1.1\n",
+        "备注\nTel13912345678abcTel13912345678abc\n13812345678192.168.1.1\n"
+        "Tel010-50361481abc\n",
         encoding="utf-8",
     )
     result = engine.run(str(src), "csv", str(tmp_path), "out")
@@ -258,6 +259,7 @@ def test_two_numbers_in_one_token_masked_separately(tmp_path):
     out = pl.read_csv(result.outputs["csv"], infer_schema=False)["备注"].to_list()
     assert out[0] == "Tel139****5678abcTel139****5678abc"
     assert out[1].startswith("138****5678") and "192.168.1.1" not in out[1]
+    assert out[2].startswith("Tel010-") and "50361481" not in out[2]
 
 
 def test_digits_glued_to_digits_never_publish_an_identifier(tmp_path):

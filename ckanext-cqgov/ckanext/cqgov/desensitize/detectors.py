@@ -151,8 +151,8 @@ _ALTERNATIVES = (
     r"[0-9A-Za-z]*[0-9]+(?:\.[0-9]+){3}",
     r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]*",
     r"(?:\+86|0086)[ \-]?[0-9]+",
-    r"[0-9]{3,4}(?:[ \-][0-9]{4}){2,4}(?:[ \-][0-9]{1,3})?",
-    r"0[0-9]{2,3}-[0-9]+(?:-[0-9]{1,5})?",
+    r"[A-Za-z]*[0-9]{3,4}(?:[ \-][0-9]{4}){2,4}(?:[ \-][0-9]{1,3})?",
+    r"[A-Za-z]*0[0-9]{2,3}-[0-9]+(?:-[0-9]{1,5})?",
     r"\(0[0-9]{2,3}\) ?[0-9]+",
     "[" + PROVINCE_CHARS + r"][A-Z][·•]?[A-Z0-9]+[挂学警]?",
     _NAME_CUE,
@@ -719,6 +719,12 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # (``ID110...``, ``Tel13812345678``).
     # (Each condition is computed once as a column, then both sides are
     # filtered on it.)
+    # Letters glued before a grouped number or a landline (``Tel010-…``)
+    # are set aside (``_lp``), the number is the token.
+    lp = tok.str.extract(r"^([A-Za-z]+)(?:0[0-9]{2,3}-|[0-9]{3,4}[ \-])", 1)
+    cands = cands.with_columns(lp.fill_null("").alias("_lp")).with_columns(
+        tok.str.slice(pl.col("_lp").str.len_chars())
+    )
     cands = cands.with_columns(tok.str.contains(r"^[0-9]+X?$").alias("_d"))
     is_digits = pl.col("_d")
     digit_toks = cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d")
@@ -741,8 +747,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     other = other.filter(~pl.col("_q")).drop("_q")
     null_int = pl.lit(None, dtype=pl.Int64)
     plain = [
-        tok.alias("whole"),
-        pl.lit("").alias("xpre"),
+        (pl.col("_lp") + tok).alias("whole"),
+        pl.col("_lp").alias("xpre"),
         pl.lit("").alias("xpost"),
         null_int.alias("_s"),
         null_int.alias("_e"),
@@ -927,7 +933,7 @@ def _dotted_parts(dotted: pl.DataFrame) -> pl.DataFrame:
     )
     s_ip = ll + la - kf
     e_ip = s_ip + pl.col("_ip").str.len_chars().cast(pl.Int64)
-    keep = ["col", "row", "idx", "whole", "_v"]
+    keep = ["col", "row", "idx", "_lp", "whole", "_v"]
     blank = [pl.lit("").alias("xpre"), pl.lit("").alias("xpost")]
     return pl.concat(
         [
