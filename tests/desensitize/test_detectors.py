@@ -244,6 +244,8 @@ def test_fold_columns_skips_only_columns_without_full_width():
         ("Tel010-50361481abc", [("landline", "010-50361481")]),
         ("Tel138-1234-5678号", [("mobile", "138-1234-5678")]),
         ("ID2023-01-01", []),
+        ("Tel008613812345678", [("mobile", "13812345678")]),
+        ("Tel008613812345678X", [("mobile", "13812345678")]),
         # still nothing for numbers that fail their check
         ("Tel13912345678abc12345678901", [("mobile", "13912345678")]),
         ("v1.2.3", []),

@@ -251,7 +251,7 @@ def test_two_numbers_in_one_token_masked_separately(tmp_path):
     src = tmp_path / "in.csv"
     src.write_text(
         "备注\nTel13912345678abcTel13912345678abc\n13812345678192.168.1.1\n"
-        "Tel010-50361481abc\n",
+        "Tel010-50361481abc\nTel008613812345678\n电话008613812345678号\n",
         encoding="utf-8",
     )
     result = engine.run(str(src), "csv", str(tmp_path), "out")
@@ -260,6 +260,8 @@ def test_two_numbers_in_one_token_masked_separately(tmp_path):
     assert out[0] == "Tel139****5678abcTel139****5678abc"
     assert out[1].startswith("138****5678") and "192.168.1.1" not in out[1]
     assert out[2].startswith("Tel010-") and "50361481" not in out[2]
+    assert out[3] == "Tel0086138****5678"
+    assert "13812345678" not in out[4] and "5678号" in out[4]
 
 
 def test_digits_glued_to_digits_never_publish_an_identifier(tmp_path):

@@ -759,6 +759,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     digit_shape = (
         pl.when(length == 18)
         .then(pl.lit("d18"))
+        .when((length == 15) & tok.str.starts_with("00861"))
+        .then(pl.lit("intl"))
         .when(length == 15)
         .then(pl.lit("d15"))
         .when(length == 11)
@@ -880,14 +882,22 @@ def _mixed_parts(mixed: pl.DataFrame, whole: pl.Expr | None = None) -> pl.DataFr
     )
     # A trailing X belongs to the run only when it makes an 18-digit ID.
     stray = tok.str.ends_with("X") & (tok.str.len_chars() != 18)
-    return pieces.with_columns(
-        (pl.col("_e") - stray.cast(pl.Int64)).alias("_e"),
-        pl.when(stray).then(tok.str.slice(0, tok.str.len_chars() - 1)).otherwise(tok),
-    ).with_columns(
-        (pl.col("_e") - tok.str.len_chars().cast(pl.Int64)).alias("_s"),
-        pl.lit("").alias("xpre"),
-        pl.lit("").alias("xpost"),
-        pl.lit(0, dtype=pl.Int64).alias("_v"),
+    # ``0086`` before a mobile number stays as it is (``Tel008613812345678``)
+    intl = tok.str.contains(r"^00861[3-9][0-9]{9}$")
+    return (
+        pieces.with_columns(
+            (pl.col("_e") - stray.cast(pl.Int64)).alias("_e"),
+            pl.when(stray)
+            .then(tok.str.slice(0, tok.str.len_chars() - 1))
+            .otherwise(tok),
+        )
+        .with_columns(pl.when(intl).then(tok.str.slice(4)).otherwise(tok))
+        .with_columns(
+            (pl.col("_e") - tok.str.len_chars().cast(pl.Int64)).alias("_s"),
+            pl.lit("").alias("xpre"),
+            pl.lit("").alias("xpost"),
+            pl.lit(0, dtype=pl.Int64).alias("_v"),
+        )
     )
 
 
