@@ -347,18 +347,34 @@ def _share_reads(
     return reads
 
 
+def _api_share_reads(
+    context: Context, action: str, find_package: Any, resources: list[dict]
+) -> None:
+    """Records the ``audience: share`` resources among ``resources`` that an
+    API client of ``action`` may fetch (their URLs are in its answer).
+    ``find_package`` is only called for API calls (internal calls, e.g. by
+    the search index, cost nothing)."""
+    if context.get("ignore_auth") or not is_api_call(action):
+        return
+    package = find_package()
+    if package is None:
+        return
+    for rid, decision in _share_reads(context, package, resources):
+        _recorded(context, package, rid, action, decision)
+
+
 @tk.chained_action
 @tk.side_effect_free
 def resource_show(next_action, context: Context, data_dict: DataDict):
     """CKAN's ``resource_show``; an API read of an ``audience: share``
     resource whose data the caller may fetch is recorded in the access log."""
     result = next_action(context, data_dict)
-    if context.get("ignore_auth") or not is_api_call("resource_show"):
-        return result
-    resource = model.Resource.get(result.get("id") or "")
-    if resource is not None and resource.package is not None:
-        for rid, decision in _share_reads(context, resource.package, [result]):
-            _recorded(context, resource.package, rid, "resource_show", decision)
+
+    def package():
+        resource = model.Resource.get(result.get("id") or "")
+        return resource.package if resource is not None else None
+
+    _api_share_reads(context, "resource_show", package, [result])
     return result
 
 
@@ -368,13 +384,12 @@ def package_show(next_action, context: Context, data_dict: DataDict):
     """CKAN's ``package_show``; through the API, each ``audience: share``
     resource whose data the caller may fetch is recorded in the access log."""
     result = next_action(context, data_dict)
-    if context.get("ignore_auth") or not is_api_call("package_show"):
-        return result
-    package = model.Package.get(result.get("id") or "")
-    if package is not None:
-        reads = _share_reads(context, package, result.get("resources") or [])
-        for rid, decision in reads:
-            _recorded(context, package, rid, "package_show", decision)
+    _api_share_reads(
+        context,
+        "package_show",
+        lambda: model.Package.get(result.get("id") or ""),
+        result.get("resources") or [],
+    )
     return result
 
 
