@@ -54,20 +54,26 @@ class RecordingFailed(Exception):
     """The access could not be recorded; the data must not be handed out."""
 
 
-def _trusted_proxies() -> list[Any]:
-    networks = []
+def _trusted_proxies() -> tuple[Any, ...]:
     values = tk.config.get("ckanext.cqgov.audit.trusted_proxies") or []
     if isinstance(values, str):
         values = values.split()
+    return _networks(tuple(values))
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(values: tuple[str, ...]) -> tuple[Any, ...]:
+    """Parsed once per configured value, not on every recorded access."""
+    networks = []
     for value in values:
         try:
             networks.append(ipaddress.ip_network(value, strict=False))
         except ValueError:
             log.warning("ignoring invalid trusted proxy address %r", value)
-    return networks
+    return tuple(networks)
 
 
-def _is_trusted(address: str | None, networks: list[Any]) -> bool:
+def _is_trusted(address: str | None, networks: tuple[Any, ...]) -> bool:
     if not address or not networks:
         return False
     try:

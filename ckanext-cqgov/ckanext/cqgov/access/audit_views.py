@@ -17,6 +17,7 @@ from ckanext.cqgov.access.logic.audit import (
     records_as_dicts,
 )
 from ckanext.cqgov.access.model import ACCESS_PATHS
+from ckanext.cqgov.web import request_context
 
 _ = tk._
 
@@ -62,17 +63,13 @@ def reason_labels() -> dict[str, str]:
     }
 
 
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
-
-
 def _filters() -> dict[str, str]:
     return {key: request.args.get(key, "").strip() for key in FILTERS}
 
 
 def _authorized() -> bool:
     try:
-        tk.check_access("cqgov_audit_list", _context(), {})
+        tk.check_access("cqgov_audit_list", request_context(user_object=True), {})
     except tk.NotAuthorized:
         return False
     return True
@@ -92,7 +89,7 @@ def page():
     count = 0
     try:
         result = tk.get_action("cqgov_audit_list")(
-            _context(),
+            request_context(user_object=True),
             {
                 **{k: v for k, v in filters.items() if v},
                 "limit": PAGE_SIZE,
@@ -154,7 +151,7 @@ def csv_export():
     """The same filtered list as CSV: UTF-8 with BOM (Excel), Chinese headers."""
     if not _authorized():
         return tk.abort(403, _("Log in to see grants and access records."))
-    query, errors = filtered_query(_context(), _filters())
+    query, errors = filtered_query(request_context(user_object=True), _filters())
     if errors:
         message = "; ".join(f"{k}: {' '.join(v)}" for k, v in errors.items())
         return tk.abort(400, message)

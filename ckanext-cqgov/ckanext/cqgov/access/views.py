@@ -24,6 +24,7 @@ from flask import Flask
 
 from ckanext.cqgov.access import audit, checks, policy
 from ckanext.cqgov.access.subjects import context_viewer
+from ckanext.cqgov.web import request_context
 
 log = logging.getLogger(__name__)
 
@@ -38,10 +39,6 @@ def denied_response(status: int, message: str, apply_url: str | None = None):
             message=message, url=apply_url
         )
     return tk.abort(status, message)
-
-
-def _request_context() -> dict[str, Any]:
-    return {"user": current_user.name, "auth_user_obj": current_user}
 
 
 def _active_resource(resource_id: str, exact_id: bool = False) -> model.Resource | None:
@@ -104,7 +101,7 @@ def checked(view: Callable[..., Any]) -> Callable[..., Any]:
         resource = _active_resource(resource_id)
         if resource is None or id not in (resource.package.id, resource.package.name):
             return denied_response(404, tk._("Resource not found"))
-        viewer = context_viewer(_request_context())
+        viewer = context_viewer(request_context(user_object=True))
         decision = checks.data_decision(viewer, resource.package, resource)
         if not decision:
             return _refuse(viewer, resource, "download", decision)
@@ -127,7 +124,7 @@ def checked_dump(view: Callable[..., Any]) -> Callable[..., Any]:
         resource = _active_resource(resource_id, exact_id=True)
         if resource is None:
             return view(resource_id)  # the DataStore answers 404
-        viewer = context_viewer(_request_context())
+        viewer = context_viewer(request_context(user_object=True))
         decision = checks.data_decision(viewer, resource.package, resource)
         if not decision:
             return _refuse(viewer, resource, "datastore_dump", decision)

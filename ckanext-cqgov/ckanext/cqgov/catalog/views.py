@@ -7,6 +7,8 @@ import ckan.plugins.toolkit as tk
 from ckan.plugins.toolkit import _
 from flask import Blueprint, request
 
+from ckanext.cqgov.web import request_context
+
 catalog = Blueprint("cqgov_catalog", __name__)
 
 #: form action → API action
@@ -16,10 +18,6 @@ ENTRY_ACTIONS = {
     "return": "cqgov_catalog_return",
     "record-change": "cqgov_catalog_record_change",
 }
-
-
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user else None}
 
 
 def _flash_done(action: str) -> None:
@@ -47,7 +45,7 @@ def entry_action(id: str, action: str):
         return tk.abort(404, _("Unknown review action."))
     try:
         tk.get_action(ENTRY_ACTIONS[action])(
-            _context(), {"id": id, "comment": request.form.get("comment", "")}
+            request_context(), {"id": id, "comment": request.form.get("comment", "")}
         )
     except tk.ObjectNotFound:
         return tk.abort(404, _("Catalog entry not found."))
@@ -78,7 +76,7 @@ def _field_label(field: str) -> str:
 
 def _listing(action: str, template: str, title: str, **params):
     try:
-        rows = tk.get_action(action)(_context(), params)
+        rows = tk.get_action(action)(request_context(), params)
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     return tk.render(template, {"rows": rows, "title": title, "tab": action})

@@ -14,15 +14,11 @@ from flask import Blueprint
 
 from ckanext.cqgov.desensitize import gate, labels
 from ckanext.cqgov.desensitize.model import DesensitizeJob
+from ckanext.cqgov.web import request_context
 
 desensitize = Blueprint("cqgov_desensitize", __name__)
 
 PREVIEW_ROWS = 20
-
-
-def _context() -> dict[str, Any]:
-    # API-token requests carry a user whose is_authenticated flag stays unset
-    return {"user": getattr(tk.current_user, "name", "") or ""}
 
 
 def preview(resource_id: str | None, rows: int = PREVIEW_ROWS) -> dict[str, Any]:
@@ -44,7 +40,7 @@ def preview(resource_id: str | None, rows: int = PREVIEW_ROWS) -> dict[str, Any]
 
 
 def page(id: str, resource_id: str) -> Any:
-    context = _context()
+    context = request_context()
     try:
         package = tk.get_action("package_show")(dict(context), {"id": id})
         resource = tk.get_action("resource_show")(dict(context), {"id": resource_id})
@@ -111,7 +107,7 @@ def get_blueprints() -> list[Blueprint]:
 def job_for(resource_id: str) -> dict | None:
     """Template helper: the desensitization state of a resource, for users
     who may see it (editors of the entry), else None."""
-    context = _context()
+    context = request_context()
     try:
         tk.check_access("cqgov_desensitize_status", context, {"id": resource_id})
     except tk.NotAuthorized:

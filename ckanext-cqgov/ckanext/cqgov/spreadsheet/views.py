@@ -8,6 +8,7 @@ import ckan.plugins.toolkit as tk
 from flask import Blueprint, Response
 
 from ckanext.cqgov.spreadsheet import actions
+from ckanext.cqgov.web import request_context
 
 catalog_spreadsheet = Blueprint("cqgov_spreadsheet", __name__)
 
@@ -20,18 +21,14 @@ def _xlsx(content: bytes, filename: str) -> Response:
     )
 
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else ""}
-
-
 def template() -> Response:
-    tk.check_access("cqgov_catalog_template", _context(), {})
+    tk.check_access("cqgov_catalog_template", request_context(), {})
     return _xlsx(actions.template_bytes(), "catalog-template.xlsx")
 
 
 def export() -> Response:
     owner_org = tk.request.args.get("organization") or None
-    context = _context()
+    context = request_context()
     try:
         tk.check_access("cqgov_catalog_export", context, {})
         content, _count = actions.export_workbook(context, owner_org)
@@ -41,7 +38,7 @@ def export() -> Response:
 
 
 def import_page() -> Any:
-    context = _context()
+    context = request_context()
     try:
         tk.check_access("cqgov_catalog_import", context, {})
     except tk.NotAuthorized as exc:

@@ -8,6 +8,7 @@ from ckan import model
 from ckan.plugins.toolkit import _
 from flask import Blueprint, redirect, request, send_file
 
+from ckanext.cqgov.web import request_context
 from ckanext.cqgov.workflow import attachments, engine, logic, machine, roles
 from ckanext.cqgov.workflow.machine import Kind
 
@@ -73,12 +74,8 @@ def field_labels() -> dict[str, str]:
     }
 
 
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user else None}
-
-
 def _user():
-    name = _context()["user"]
+    name = request_context()["user"]
     return model.User.get(name) if name else None
 
 
@@ -105,7 +102,7 @@ def _form() -> dict:
 
 def _package_dict(id: str) -> dict:
     try:
-        return tk.get_action("package_show")(_context(), {"id": id})
+        return tk.get_action("package_show")(request_context(), {"id": id})
     except tk.ObjectNotFound:
         return tk.abort(404, _("Catalog entry not found."))
     except tk.NotAuthorized:
@@ -153,7 +150,7 @@ def apply(id: str):
         data = _form()
         try:
             item = tk.get_action("cqgov_application_create")(
-                _context(), {**data, "kind": kind, "package_id": pkg.id}
+                request_context(), {**data, "kind": kind, "package_id": pkg.id}
             )
         except tk.ValidationError as error:
             errors = error.error_dict
@@ -184,7 +181,7 @@ def report_error(id: str):
         data = _form()
         try:
             item = tk.get_action("cqgov_error_report_create")(
-                _context(), {**data, "package_id": package["id"]}
+                request_context(), {**data, "package_id": package["id"]}
             )
         except tk.ValidationError as error:
             errors = error.error_dict
@@ -206,14 +203,14 @@ def feedback(id: str):
         data = _form()
         try:
             tk.get_action("cqgov_feedback_create")(
-                _context(), {**data, "package_id": package["id"]}
+                request_context(), {**data, "package_id": package["id"]}
             )
         except tk.ValidationError as error:
             errors = error.error_dict
         else:
             return redirect(tk.h.url_for("cqgov_workflow.feedback", id=package["name"]))
     listing = tk.get_action("cqgov_feedback_list")(
-        _context(), {"package_id": package["id"]}
+        request_context(), {"package_id": package["id"]}
     )
     return _render_form(
         "cqgov/workflow/feedback.html", package, data, errors, listing=listing
@@ -225,7 +222,7 @@ def board():
     q = request.args.get("q", "")
     status = request.args.get("status", "")
     listing = tk.get_action("cqgov_opening_request_list")(
-        _context(), {"q": q, "status": status}
+        request_context(), {"q": q, "status": status}
     )
     return tk.render(
         "cqgov/workflow/board.html", {"listing": listing, "q": q, "status": status}
@@ -243,7 +240,9 @@ def new_opening_request():
     if request.method == "POST":
         data = _form()
         try:
-            item = tk.get_action("cqgov_opening_request_create")(_context(), data)
+            item = tk.get_action("cqgov_opening_request_create")(
+                request_context(), data
+            )
         except tk.ValidationError as error:
             errors = error.error_dict
         else:
@@ -273,14 +272,14 @@ def _listing(template: str, scope: str, title: str):
     try:
         for action, label in calls:
             sections.append(
-                (label, tk.get_action(action)(_context(), {"scope": scope}))
+                (label, tk.get_action(action)(request_context(), {"scope": scope}))
             )
         if scope != "supervise":
             sections.append(
                 (
                     _("Opening requests"),
                     tk.get_action("cqgov_opening_request_list")(
-                        _context(), {"scope": scope}
+                        request_context(), {"scope": scope}
                     ),
                 )
             )
@@ -313,7 +312,7 @@ def supervise():
 def attachment(id: str):
     """The error report's attachment, for those who may see the report."""
     try:
-        shown = tk.get_action("cqgov_error_report_show")(_context(), {"id": id})
+        shown = tk.get_action("cqgov_error_report_show")(request_context(), {"id": id})
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ObjectNotFound:
@@ -340,14 +339,14 @@ def item(id: str):
         act = data.pop("act", "")
         if act == "follow" or act == "unfollow":
             tk.get_action("cqgov_opening_request_follow")(
-                _context(), {"id": id, "unfollow": act == "unfollow"}
+                request_context(), {"id": id, "unfollow": act == "unfollow"}
             )
             return redirect(tk.h.url_for("cqgov_workflow.item", id=id))
         if act not in ACTION_CALLS:
             return tk.abort(400, _("Unknown action."))
         api, extra = ACTION_CALLS[act]
         try:
-            tk.get_action(api)(_context(), {**data, **extra, "id": id})
+            tk.get_action(api)(request_context(), {**data, **extra, "id": id})
         except tk.ValidationError as error:
             errors, failed_action = error.error_dict, act
         except tk.NotAuthorized as error:
@@ -356,7 +355,7 @@ def item(id: str):
             tk.h.flash_success(_("Saved."))
             return redirect(tk.h.url_for("cqgov_workflow.item", id=id))
     try:
-        shown = tk.get_action(SHOW_ACTIONS[kind])(_context(), {"id": id})
+        shown = tk.get_action(SHOW_ACTIONS[kind])(request_context(), {"id": id})
     except tk.NotAuthorized as error:
         return tk.abort(403, str(error))
     except tk.ObjectNotFound:
