@@ -340,3 +340,39 @@ class TestRelevance:
         assert [d["name"] for d in found] == ["yz-parking-rt"]
         found = helpers.call_action("package_autocomplete", q="公共交通")
         assert [d["name"] for d in found] == ["bus-routes"]
+
+    def test_autocomplete_in_traditional_characters(self):
+        found = helpers.call_action("package_autocomplete", q="渝中區停車")
+        assert [d["name"] for d in found] == ["yz-parking-rt"]
+        found = helpers.call_action("package_autocomplete", q="公共交通線路")
+        assert [d["name"] for d in found] == ["bus-routes"]
+
+    def test_autocomplete_keeps_the_limit(self):
+        found = helpers.call_action("package_autocomplete", q="停車場", limit=2)
+        assert len(found) == 2
+        assert all("停车场" in d["title"] for d in found)
+
+    def test_autocomplete_never_shows_private_entries_to_the_public(self, app):
+        for q in ("内部停车", "內部停車"):
+            response = app.get(
+                "/api/3/action/package_autocomplete", params={"q": q}, status=200
+            )
+            assert response.json["result"] == []
+
+    @pytest.mark.parametrize(
+        ("params", "field", "message"),
+        [
+            ({}, "q", "此项必填"),
+            ({"q": "  "}, "q", "此项必填"),
+            ({"q": "停车", "limit": "abc"}, "limit", "整数"),
+            ({"q": "停车", "limit": "0"}, "limit", "1 到 100"),
+            ({"q": "停车", "limit": "101"}, "limit", "1 到 100"),
+        ],
+    )
+    def test_autocomplete_bad_input_is_a_field_error(self, app, params, field, message):
+        response = app.get(
+            "/api/3/action/package_autocomplete", params=params, status=409
+        )
+        error = response.json["error"]
+        assert error["__type"] == "Validation Error"
+        assert message in " ".join(error[field])

@@ -16,7 +16,7 @@ from ckanext.cqgov.catalog import validators as catalog_validators
 from ckanext.cqgov.catalog import views as catalog_views
 from ckanext.cqgov.desensitize import logic as desensitize
 from ckanext.cqgov.desensitize import views as desensitize_views
-from ckanext.cqgov.search import chinese_search
+from ckanext.cqgov.search import autocomplete, chinese_search
 from ckanext.cqgov.spreadsheet import actions as spreadsheet
 from ckanext.cqgov.spreadsheet import views as spreadsheet_views
 from ckanext.cqgov.translation import views as translation_views
@@ -69,6 +69,7 @@ class CqgovPlugin(p.SingletonPlugin, Translation):
             **spreadsheet.get_actions(),
             **desensitize.get_actions(),
             **catalog_hooks.get_actions(),
+            **autocomplete.get_actions(),
         }
 
     def get_auth_functions(self):

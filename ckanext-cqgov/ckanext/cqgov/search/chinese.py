@@ -161,12 +161,17 @@ def _traditional_chars() -> frozenset[str]:
     return chars
 
 
-def normalize(text: str) -> str:
-    """Width/compatibility fold, traditional → simplified, lowercase."""
+def to_simplified(text: str) -> str:
+    """Width/compatibility fold and traditional → simplified (case kept)."""
     text = unicodedata.normalize("NFKC", text or "")
     if not text.isascii() and not _traditional_chars().isdisjoint(text):
         text = _converter().convert(text)
-    return text.lower()
+    return text
+
+
+def normalize(text: str) -> str:
+    """Width/compatibility fold, traditional → simplified, lowercase."""
+    return to_simplified(text).lower()
 
 
 # ---------------------------------------------------------------- dictionaries
