@@ -429,6 +429,30 @@ class TestVisibility:
             self.search_as(world["outsider"], include_drafts=True)
         )
 
+    @pytest.mark.parametrize("q", ["gongkai", "公開", "公开"])
+    def test_autocomplete_by_viewer(self, world, app, q):
+        # pinyin, traditional and plain: each viewer gets what they may see
+        def autocomplete(user):
+            context = {"user": user["name"], "ignore_auth": False}
+            found = helpers.call_action("package_autocomplete", context=context, q=q)
+            return sorted(d["name"] for d in found)
+
+        public = ["a-public", "b-public"]
+        assert autocomplete(world["outsider"]) == public
+        assert autocomplete(world["member"]) == public
+        response = app.get("/api/3/action/package_autocomplete", params={"q": q})
+        assert sorted(d["name"] for d in response.json["result"]) == public
+        private_q = {"gongkai": "siyou", "公開": "私有", "公开": "私有"}[q]
+        context = {"user": world["member"]["name"], "ignore_auth": False}
+        found = helpers.call_action(
+            "package_autocomplete", context=context, q=private_q
+        )
+        assert [d["name"] for d in found] == ["a-private"]
+        response = app.get(
+            "/api/3/action/package_autocomplete", params={"q": private_q}
+        )
+        assert response.json["result"] == []
+
     @pytest.mark.ckan_config("ckan.search.remove_deleted_packages", "false")
     def test_include_deleted(self, world):
         admin = factories.Sysadmin()

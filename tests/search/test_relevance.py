@@ -347,13 +347,32 @@ class TestRelevance:
         found = helpers.call_action("package_autocomplete", q="公共交通線路")
         assert [d["name"] for d in found] == ["bus-routes"]
 
+    @pytest.mark.parametrize(
+        ("q", "expected"),
+        [
+            ("yiyuan", {"yz-hospital", "cq-hospitals", "tcm-hospital"}),
+            ("YiYuan", {"yz-hospital", "cq-hospitals", "tcm-hospital"}),
+            ("yzq", {"yz-parking", "yz-parking-rt", "yz-hospital"}),
+            ("yuzhongqu tingche", {"yz-parking-rt"}),
+            ("gonggongjiaotong", {"bus-routes"}),
+        ],
+    )
+    def test_autocomplete_in_pinyin(self, q, expected):
+        found = helpers.call_action("package_autocomplete", q=q)
+        assert expected <= {d["name"] for d in found}
+        for d in found:
+            assert d["match_displayed"] == f"{d['title']} ({d['name']})"
+
+    def test_pinyin_does_not_match_in_free_text_search(self):
+        assert search("yiyuan")["count"] == 0
+
     def test_autocomplete_keeps_the_limit(self):
         found = helpers.call_action("package_autocomplete", q="停車場", limit=2)
         assert len(found) == 2
         assert all("停车场" in d["title"] for d in found)
 
     def test_autocomplete_never_shows_private_entries_to_the_public(self, app):
-        for q in ("内部停车", "內部停車"):
+        for q in ("内部停车", "內部停車", "neibutingche", "nbtcc"):
             response = app.get(
                 "/api/3/action/package_autocomplete", params={"q": q}, status=200
             )

@@ -45,6 +45,7 @@ def test_index_fields_of_a_ckan_index_document():
         ),
         "extras_cqgov_notes": "pm2.5 监测 全区 停车场 停车 车场",
         "extras_cqgov_resources": "停车场 列表 停车 车场 泊位 数量",
+        "cqgov_pinyin": "yuzhongqugonggongtingchechangxinxi yzqggtccxx",
     }
 
 
@@ -148,6 +149,8 @@ class TestWhatCkanSends:
         )
         assert doc["extras_cqgov_notes"] == "全市 定点医疗机构 定点 医疗 机构"
         assert doc["extras_cqgov_resources"] == "医院 列表"
+        # pinyin for autocomplete, in a string field (not copied into text)
+        assert doc["cqgov_pinyin"] == "chongqingshidingdianyiyuanminglu cqsddyyml"
         # the original fields are untouched
         assert doc["title"] == "重庆市定点医院名录"
 

@@ -308,9 +308,29 @@ def synonyms(word: str) -> list[str]:
     return [word, *(m for m in group if m != word)]
 
 
+def pinyin_key(text: str) -> str:
+    """The pinyin of the Chinese characters of ``text`` run together, a
+    space, then their initials run together: ``渝中区医院`` →
+    ``yuzhongquyiyuan yzqyy``. Autocomplete matches typed pinyin as a
+    substring of it (``yiyuan``, ``yzq``), as it matches typed characters as
+    a substring of the title. Polyphones are read in context (``重庆`` →
+    ``chongqing``, pypinyin's phrase dictionary); other characters are left
+    out. Empty when ``text`` has no Chinese characters."""
+    from pypinyin import Style, lazy_pinyin
+
+    han = to_simplified(text)
+    full = "".join(lazy_pinyin(han, errors="ignore"))
+    if not full:
+        return ""
+    initials = "".join(lazy_pinyin(han, style=Style.FIRST_LETTER, errors="ignore"))
+    return f"{full} {initials}"
+
+
 def warm_up() -> None:
-    """Initialise the segmenter now (e.g. before timing searches)."""
+    """Initialise the segmenter and the pinyin dictionaries now (e.g. before
+    timing searches)."""
     _tokenizer()
+    pinyin_key("重庆")
 
 
 def compound_parts(word: str) -> list[str]:

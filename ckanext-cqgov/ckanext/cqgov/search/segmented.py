@@ -50,6 +50,10 @@ KEYWORDS = "extras_cqgov_keywords"
 NOTES = "extras_cqgov_notes"
 RESOURCES = "extras_cqgov_resources"
 FIELDS = (TITLE, KEYWORDS, NOTES, RESOURCES)
+# The title's pinyin for autocomplete (:func:`chinese.pinyin_key`): a string
+# field (Solr's catch-all ``*``, not copied into ``text``), so typed pinyin
+# never matches in a free-text search, only where autocomplete asks for it.
+PINYIN = "cqgov_pinyin"
 
 QF = f"{TITLE}^10 {KEYWORDS}^5 {NOTES}^2 {RESOURCES}^1 name^4 text^0.5"
 PF = f"{TITLE}^20 {NOTES}^4"
@@ -140,6 +144,9 @@ def index_fields(pkg_dict: dict[str, Any]) -> dict[str, str]:
         text = chinese.index_text(str(v) for v in values if v)
         if text:
             out[field] = text
+    pinyin = chinese.pinyin_key(str(texts[TITLE][0] or ""))
+    if pinyin:
+        out[PINYIN] = pinyin
     return out
 
 
