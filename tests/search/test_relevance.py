@@ -217,6 +217,12 @@ QUERIES = [
     ("（渝中区）停车场？", {"yz-parking", "yz-parking-rt"}, {"jb-parking"}),
     ('"公共交通线路"', {"bus-routes"}, {"bus-stops", "metro"}),
     ("养老保险、失业保险", {"social-ins"}, {"pension"}),
+    # the start of a title, cut inside a word (typed in the search box)
+    ("重庆市定", {"cq-hospitals"}, {"bus-routes"}),
+    ("公共交", {"bus-routes"}, {"yz-hospital"}),
+    ("轨道交", {"metro"}, {"bus-stops"}),
+    ("渝中区停", {"yz-parking", "yz-parking-rt"}, {"jb-parking"}),
+    ("渝中區停", {"yz-parking", "yz-parking-rt"}, {"jb-parking"}),
     # mixed Chinese and ASCII, width
     ("PM2.5 监测", {"air-pm25"}, {"water-quality", "noise"}),
     ("PM2.5", {"air-pm25"}, {"water-quality"}),
@@ -395,3 +401,4 @@ class TestRelevance:
         error = response.json["error"]
         assert error["__type"] == "Validation Error"
         assert message in " ".join(error[field])
+

@@ -81,6 +81,11 @@ def test_index_fields_from_validated_data_dict_only():
         ("医院 AND organization:yz-health", "医院 AND organization:yz-health"),
         ("医*", "医*"),
         ("交通 (", "交通"),
+        # a lone last character: the start of a word still being typed
+        ("重庆市定", "重庆市 (定 OR 定*)"),
+        ("公共交", "公共 (交 OR 交*)"),
+        ("渝中區停", "渝中区 (停 OR 停*)"),
+        ("重庆市定？", "重庆市 定"),
     ],
 )
 def test_query_parameters(q, sent):

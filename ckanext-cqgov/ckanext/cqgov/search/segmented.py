@@ -220,8 +220,21 @@ def _group(alts: list[str]) -> str:
 
 
 def text_clauses(text: str) -> list[str]:
-    """Query clauses for a run of free text (one per segmented word)."""
-    return [word_clause(w) for w in chinese.query_words(text)]
+    """Query clauses for a run of free text (one per segmented word).
+
+    Text that ends in a lone Chinese character (the start of a word still
+    being typed: ``重庆市定``, ``公共交``) also matches words beginning with
+    it: the last clause becomes ``(定 OR 定*)``, so a title's prefix finds
+    the title in the search box as it does in autocomplete."""
+    words = chinese.query_words(text)
+    clauses = [word_clause(w) for w in words]
+    last = words[-1] if words else ""
+    if _LONE_HAN.fullmatch(last) and chinese.normalize(text).rstrip().endswith(last):
+        clauses[-1] = f"({clauses[-1]} OR {last}*)"
+    return clauses
+
+
+_LONE_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 
 
 def rewrite_query(q: str) -> str | None:
