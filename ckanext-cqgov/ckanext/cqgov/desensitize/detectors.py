@@ -163,6 +163,28 @@ _ALTERNATIVES = (
 CANDIDATES = "|".join(f"(?:{a})" for a in _ALTERNATIVES)
 _WHOLE_CELL = "^(?:" + CANDIDATES + ")$"
 
+# A necessary condition for a cell to hold any finding: :func:`classify`
+# only keeps tokens of 7 or more characters, tokens starting with a name cue
+# and tokens ending in 先生/女士; every such match of an alternative above
+# holds one of the separators or cues below, and every identifier made of
+# letters and digits alone (also those python-stdnum validates) holds a run
+# of 7 digits. Keep this in step when adding a kind (a test checks it on the
+# labelled corpus). A literal-led pattern, much cheaper than CANDIDATES: the
+# residual scan extracts candidates only where it matches.
+MAYBE_FINDING = "|".join(
+    (
+        r"[A-Za-z0-9._%+\-]@",  # e-mail
+        r"[0-9]\.[0-9]",  # coordinates, dotted quads
+        r":[0-9A-Fa-f]{0,4}:",  # IPv6
+        r"[0-9] [0-9]|[0-9]-",  # grouped numbers, landlines, +86 / 0086
+        r"[0-9]{7}",  # identifiers, long digit runs
+        r"[0-9\-]号",  # addresses
+        "[" + PROVINCE_CHARS + "][A-Z]",  # plates
+        "(?:" + "|".join(NAME_CUES) + r")[:：]? ?\p{Han}{2}",
+        r"\p{Han}{2}(?:先生|女士)",
+    )
+)
+
 _RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
