@@ -601,28 +601,22 @@ def _shape(tok: pl.Expr) -> pl.Expr:
     )
 
 
-def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Adds ``kind`` (null when the check fails) to tokens of one shape."""
+@functools.lru_cache(maxsize=2)
+def _kind_expressions(today) -> dict[str, pl.Expr]:
+    """The ``kind`` expression of every shape (see :func:`_validated`),
+    built once per day (``today``: the birth-date checks end there): building
+    them costs more than running them on a small batch."""
+    del today
     tok = pl.col("tok")
     digits = tok.str.replace_all(r"[ \-]", "")
     national = tok.str.replace(r"^(?:\+86|0086)[ \-]?", "")
     none = pl.lit(None, dtype=pl.Utf8)
-    # Byte arrays for the check-character arithmetic, computed once.
     a18, a19 = pl.col("_a18"), pl.col("_a19")
-    arrays = {
-        "d18": [_bytes(tok, 18).alias("_a18")],
-        "d18_rest": [_bytes(tok, 18).alias("_a18"), card_bytes(tok).alias("_a19")],
-        "a18": [_bytes(tok, 18).alias("_a18")],
-        "card": [card_bytes(tok).alias("_a19")],
-        "grouped": [card_bytes(digits).alias("_a19")],
-    }.get(shape)
-    if arrays:
-        frame = frame.with_columns(arrays)
 
     def when(cond: pl.Expr, kind: str, otherwise: pl.Expr = none) -> pl.Expr:
         return pl.when(cond).then(pl.lit(kind)).otherwise(otherwise)
 
-    kind = {
+    return {
         "email": pl.lit("email"),
         "name": pl.lit("name"),
         "address": when(tok.str.contains("(?:区|县|旗)"), "address"),
@@ -673,7 +667,24 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
         "passport": pl.lit("passport"),
         "plate": when(tok.str.contains(_PLATE), "plate"),
         "ipv6": pl.lit("ipv6_check"),
-    }[shape]
+    }
+
+
+def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """Adds ``kind`` (null when the check fails) to tokens of one shape."""
+    tok = pl.col("tok")
+    digits = tok.str.replace_all(r"[ \-]", "")
+    # Byte arrays for the check-character arithmetic, computed once.
+    arrays = {
+        "d18": [_bytes(tok, 18).alias("_a18")],
+        "d18_rest": [_bytes(tok, 18).alias("_a18"), card_bytes(tok).alias("_a19")],
+        "a18": [_bytes(tok, 18).alias("_a18")],
+        "card": [card_bytes(tok).alias("_a19")],
+        "grouped": [card_bytes(digits).alias("_a19")],
+    }.get(shape)
+    if arrays:
+        frame = frame.with_columns(arrays)
+    kind = _kind_expressions(_today())[shape]
     checked = frame.with_columns(kind.alias("kind"))
     if arrays:
         checked = checked.drop([a.meta.output_name() for a in arrays])
