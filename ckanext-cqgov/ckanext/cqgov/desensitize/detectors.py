@@ -209,6 +209,19 @@ def _digit_at(arr: pl.Expr, i: int) -> pl.Expr:
     return arr.arr.get(i, null_on_oob=True).cast(pl.Int32) - 48
 
 
+def _digit_values(arr: pl.Expr, width: int) -> pl.Expr:
+    """:func:`_bytes` arrays as integer arrays of byte − 48 (digit values)."""
+    return arr.cast(pl.Array(pl.Int32, width)) - 48
+
+
+def _weighted_sum(values: pl.Expr, weights: tuple[int, ...]) -> pl.Expr:
+    """Σ values[i] × weights[i] over integer arrays of ``len(weights)``
+    elements (one array product and sum instead of an expression per
+    position)."""
+    w = pl.Series([list(weights)], dtype=pl.Array(pl.Int32, len(weights)))
+    return (values * pl.lit(w)).arr.sum()
+
+
 @functools.lru_cache(maxsize=1)
 def _area_series() -> pl.Series:
     return pl.Series(sorted(areas.area_codes()), dtype=pl.Utf8)
@@ -220,9 +233,7 @@ def ric18_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
     :func:`_bytes` already computed as a column (polars would recompute an
     inline expression once per position)."""
     arr = _bytes(tok, 18) if arr is None else arr
-    total = pl.sum_horizontal(
-        [_digit_at(arr, i) * w for i, w in enumerate(_RIC_WEIGHTS)]
-    )
+    total = _weighted_sum(_digit_values(arr, 18), (*_RIC_WEIGHTS, 0))
     check = (12 - total % 11) % 11
     # "X" is byte 88; digits are 48 + value
     expected = pl.when(check == 10).then(pl.lit(88)).otherwise(check + 48)
@@ -311,6 +322,25 @@ def _uscc_value(byte: pl.Expr) -> pl.Expr:
     return pl.when(b >= 65).then(letter).otherwise(b - 48)
 
 
+def _uscc_values(arr: pl.Expr) -> pl.Expr:
+    """:func:`_uscc_value` of every byte of 18-byte arrays, as one array
+    expression: ``(b + 256 - t) // 256`` is 1 for a byte ``b >= t``, else 0."""
+    b = arr.cast(pl.Array(pl.Int32, 18))
+
+    def at_least(t: int) -> pl.Expr:
+        return (b + (256 - t)) // 256
+
+    return (
+        b
+        - 48
+        - 7 * at_least(65)
+        - at_least(74)
+        - at_least(80)
+        - at_least(84)
+        - at_least(87)
+    )
+
+
 _USCC_SHAPE = r"^[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 
 
@@ -318,12 +348,7 @@ def uscc_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
     """GB 32100 format, check character and a known division code
     (``arr`` as in :func:`ric18_valid`)."""
     arr = _bytes(tok, 18) if arr is None else arr
-    total = pl.sum_horizontal(
-        [
-            _uscc_value(arr.arr.get(i, null_on_oob=True)) * w
-            for i, w in enumerate(_USCC_WEIGHTS)
-        ]
-    )
+    total = _weighted_sum(_uscc_values(arr), (*_USCC_WEIGHTS, 0))
     expected = (31 - total % 31) % 31
     return (
         tok.str.contains(_USCC_SHAPE)
@@ -342,19 +367,19 @@ def luhn_valid(digits: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
     """Luhn check of 16–19-digit card numbers with a card-scheme prefix
     (``arr``: :func:`card_bytes` already computed as a column)."""
     arr = card_bytes(digits) if arr is None else arr
-    parts = []
-    for k in range(_CARD_MAX):  # k-th digit from the right
-        d = _digit_at(arr, _CARD_MAX - 1 - k)
-        if k % 2:
-            d = d * 2
-            d = pl.when(d > 9).then(d - 9).otherwise(d)
-        parts.append(d)
+    # Every second digit from the right is doubled, minus 9 when that is
+    # more than 9 (for a digit d: (d + 4) // 9 is 1 exactly when d >= 5).
+    d = _digit_values(arr, _CARD_MAX)
+    doubled = tuple((_CARD_MAX - 1 - i) % 2 for i in range(_CARD_MAX))
+    total = _weighted_sum(d, tuple(1 + x for x in doubled)) - 9 * _weighted_sum(
+        (d + 4) // 9, doubled
+    )
     length = digits.str.len_chars()
     return (
         length.is_between(_CARD_MIN, _CARD_MAX)
         & digits.str.contains(r"^[0-9]+$")
         & digits.str.contains(_CARD_PREFIX)
-        & (pl.sum_horizontal(parts) % 10 == 0)
+        & (total % 10 == 0)
     )
 
 
