@@ -507,7 +507,7 @@ def split_candidates(
     # Columns whose every cell is empty or exactly one token (the first
     # match is the whole cell; identifier columns, usually) need no split.
     # A whole-cell match is a cheap necessary condition; the first match
-    # (what extract_all returns first) being the whole cell is the test.
+    # (what extract_all would return first) being the whole cell is the test.
     def all_cells(columns: list[str], cond) -> dict[str, bool]:
         if not columns:
             return {}
@@ -522,7 +522,7 @@ def split_candidates(
     maybe = all_cells(columns, lambda c: c.str.contains(_WHOLE_CELL))
     lone_cols = all_cells(
         [c for c, ok in maybe.items() if ok],
-        lambda c: c.str.extract_all(CANDIDATES).list.first() == c,
+        lambda c: c.str.extract(CANDIDATES, 0) == c,
     )
     lone = [lone_cols.get(c, False) for c in columns]
     split = [c for c, whole in zip(columns, lone, strict=True) if not whole]
@@ -710,7 +710,8 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
     if arrays:
         frame = frame.with_columns(arrays)
     kind = _kind_expressions(_today())[shape]
-    checked = frame.with_columns(kind.alias("kind"))
+    # (lazily: the checks share sub-expressions, computed once that way)
+    checked = frame.lazy().with_columns(kind.alias("kind")).collect()
     if arrays:
         checked = checked.drop([a.meta.output_name() for a in arrays])
     if shape == "d18":
