@@ -153,3 +153,27 @@ def test_residual_scan_counts_what_a_full_scan_counts():
     expected.update(verify.scan_tokens(cands["tok"]))
     assert sum(expected.values()) > 5000
     assert engine.residual_scan(frame) == expected
+
+
+def test_cells_without_cues_give_the_same_tokens():
+    """Cells without a name cue, 先生/女士 or 号 are cut with the pattern
+    lacking the name and address alternatives: the tokens are those of the
+    full pattern on every cell."""
+    rng = random.Random(19)
+    texts = _stress_texts(rng, 2000) + [None, ""]
+    frame = pl.DataFrame({"t": texts}, schema={"t": pl.Utf8}).select(
+        detectors.fold_width(pl.col("t")).alias("t")
+    )
+    cued = frame["t"].str.contains(detectors._CUES_IN_CELL).fill_null(False)
+    assert 0 < cued.sum() < frame.height
+    full = (
+        frame.select(pl.col("t").str.extract_all(detectors.CANDIDATES))
+        .with_row_index("row")
+        .explode("t")
+        .drop_nulls("t")
+    )
+    expected = list(zip(full["row"].to_list(), full["t"].to_list(), strict=True))
+    got = detectors.extract_candidates(frame, ["t"])
+    assert list(zip(got["row"], got["tok"], strict=True)) == expected
+    split, _pieces = detectors.split_candidates(frame, ["t"])
+    assert list(zip(split["row"], split["tok"], strict=True)) == expected

@@ -162,6 +162,12 @@ _ALTERNATIVES = (
 )
 CANDIDATES = "|".join(f"(?:{a})" for a in _ALTERNATIVES)
 _WHOLE_CELL = "^(?:" + CANDIDATES + ")$"
+# The name and address alternatives can only match in a cell holding a cue,
+# 先生/女士 or 号: cells without one are cut with the other alternatives
+# alone (the same matches, several times faster on Chinese text).
+_CUED = (_NAME_CUE, _NAME_HONORIFIC, _ADDRESS)
+_CANDIDATES_UNCUED = "|".join(f"(?:{a})" for a in _ALTERNATIVES if a not in _CUED)
+_CUES_IN_CELL = "|".join(("号", "先生", "女士", *NAME_CUES))
 
 # A necessary condition for a cell to hold any finding: :func:`classify`
 # only keeps tokens of 7 or more characters, tokens starting with a name cue
@@ -434,6 +440,26 @@ def _ipv6_ok(values: pl.Series) -> pl.Series:
     return pl.Series([ok(v) for v in values.to_list()], dtype=pl.Boolean)
 
 
+def _by_cues(cells: pl.Series, apply) -> pl.Series:
+    """``apply(cells, pattern)`` (a Series in the order of ``cells``) with
+    CANDIDATES on the cells that may hold a name or address and the cheaper
+    pattern on the others."""
+    cued = cells.str.contains(_CUES_IN_CELL).fill_null(False)
+    n = cued.sum()
+    if n == 0:
+        return apply(cells, _CANDIDATES_UNCUED)
+    if n == cells.len():
+        return apply(cells, CANDIDATES)
+    out = pl.concat(
+        [
+            apply(cells.filter(~cued), _CANDIDATES_UNCUED),
+            apply(cells.filter(cued), CANDIDATES),
+        ]
+    )
+    order = pl.concat([(~cued).arg_true(), cued.arg_true()]).arg_sort()
+    return out.gather(order).alias(cells.name)
+
+
 def extract_candidates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """Candidate tokens of the given (already width-folded) text columns.
 
@@ -442,9 +468,9 @@ def extract_candidates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """
     if not columns or frame.height == 0:
         return _empty_candidates()
-    lists = frame.select(
+    lists = pl.DataFrame(
         [
-            pl.col(c).str.extract_all(CANDIDATES).alias(str(i))
+            _by_cues(frame[c], lambda s, p: s.str.extract_all(p)).alias(str(i))
             for i, c in enumerate(columns)
         ]
     ).with_row_index("row")
@@ -526,17 +552,19 @@ def split_candidates(
     )
     lone = [lone_cols.get(c, False) for c in columns]
     split = [c for c, whole in zip(columns, lone, strict=True) if not whole]
-    lists = frame.select(
+    lists = pl.DataFrame(
         [
-            pl.col(c)
-            .fill_null("")
-            .str.replace_all(CANDIDATES, "\x00${0}\x00")
-            .str.split("\x00")
-            .alias(str(i))
-            for i, c in enumerate(columns)
-            if c in split
+            pl.int_range(frame.height, dtype=pl.UInt32, eager=True).alias("row"),
+            *(
+                _by_cues(
+                    frame[c].fill_null(""),
+                    lambda s, p: s.str.replace_all(p, "\x00${0}\x00").str.split("\x00"),
+                ).alias(str(i))
+                for i, c in enumerate(columns)
+                if c in split
+            ),
         ]
-    ).with_row_index("row")
+    )
     parts = []
     pieces = []
     for i, column in enumerate(columns):
