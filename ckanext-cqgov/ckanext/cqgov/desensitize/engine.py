@@ -391,6 +391,10 @@ class Transformer:
                 report.findings[kind] += n
                 report.operators[kind] = self.options.policy[kind].describe()
         parts = []
+        # (only the columns used below are gathered into the groups)
+        findings = findings.select(
+            "col", "row", "idx", "sub", "kind", "pre", "part", "post"
+        )
         for (kind,), sub in findings.group_by("kind"):
             op = self.options.policy[kind]
             parts.append(
