@@ -109,6 +109,9 @@ def _stress_texts(rng: random.Random, n: int) -> list[str]:
             sep.join(card[i : i + 4] for i in range(0, len(card), 4)) + "已冻结",
             f"座机({area}) {local}转{rng.randint(1, 999)}",
             f"{line}-{rng.randint(1, 999)}",
+            # passport forms the generator does not make
+            f"护照{rng.choice(('DE', 'SE', 'PE'))}{rng.randint(10**6, 10**7 - 1)}",
+            f"护照E{rng.choice('ABCDHKMNPZ')}{rng.randint(10**6, 10**7 - 1)}，",
         ]
     glued = [rng.choice(texts) + rng.choice(texts) for _ in range(n // 2)]
     cut = []

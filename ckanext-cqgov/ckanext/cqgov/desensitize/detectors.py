@@ -173,17 +173,20 @@ _CUES_IN_CELL = "|".join(("号", "先生", "女士", *NAME_CUES))
 # only keeps tokens of 7 or more characters, tokens starting with a name cue
 # and tokens ending in 先生/女士; every such match of an alternative above
 # holds one of the separators or cues below, and every identifier made of
-# letters and digits alone (also those python-stdnum validates) holds a run
-# of 7 digits. Keep this in step when adding a kind (a test checks it on the
-# labelled corpus). A literal-led pattern, much cheaper than CANDIDATES: the
-# residual scan extracts candidates only where it matches.
+# letters and digits alone (also those python-stdnum validates) is a run of
+# 9 or more of them holding 7 digits in a row (so masked values such as
+# ``91500000********X1`` are not scanned again). Keep this in step when
+# adding a kind (a test checks it on the labelled corpus). A literal-led
+# pattern, much cheaper than CANDIDATES: the residual scan extracts
+# candidates only where it matches.
 MAYBE_FINDING = "|".join(
     (
         r"[A-Za-z0-9._%+\-]@",  # e-mail
         r"[0-9]\.[0-9]",  # coordinates, dotted quads
         r":[0-9A-Fa-f]{0,4}:",  # IPv6
-        r"[0-9] [0-9]|[0-9]-",  # grouped numbers, landlines, +86 / 0086
-        r"[0-9]{7}",  # identifiers, long digit runs
+        r"[0-9] [0-9]|[0-9]-|\(0",  # grouped numbers, landlines, +86 / 0086
+        # identifiers, long digit runs
+        r"[0-9A-Za-z]{2}[0-9]{7}|[0-9]{7}[0-9A-Za-z]{2}|[0-9A-Za-z][0-9]{7}[0-9A-Za-z]",
         r"[0-9\-]号",  # addresses
         "[" + PROVINCE_CHARS + "][A-Z]",  # plates
         "(?:" + "|".join(NAME_CUES) + r")[:：]? ?\p{Han}{2}",
