@@ -77,6 +77,8 @@ def _superuser_tcp(url: str, database: str = "postgres"):
     except psycopg2.OperationalError:
         conn = None
     if conn is not None:
+        # (autocommit first: psycopg2 refuses to switch inside the
+        # transaction the query would open)
         conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")

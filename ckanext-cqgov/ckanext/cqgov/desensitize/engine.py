@@ -391,6 +391,10 @@ class Transformer:
                 report.findings[kind] += n
                 report.operators[kind] = self.options.policy[kind].describe()
         parts = []
+        # (only the columns used below are gathered into the groups)
+        findings = findings.select(
+            "col", "row", "idx", "sub", "kind", "pre", "part", "post"
+        )
         for (kind,), sub in findings.group_by("kind"):
             op = self.options.policy[kind]
             parts.append(
@@ -745,9 +749,22 @@ def _pass_outputs(stage_csv: str, temps: dict[str, str], formats: list[str]):
 def residual_scan(frame: pl.DataFrame) -> Counter:
     """Findings left in an output frame: the bulk detectors, plus
     python-stdnum's validators over every token shaped like a checked
-    identifier (an independent implementation of the check characters)."""
-    names = frame.columns
-    cands = detectors.extract_candidates(frame, names)
+    identifier (an independent implementation of the check characters).
+
+    Candidates are extracted only from the cells matching
+    :data:`detectors.MAYBE_FINDING` (a necessary condition for any finding
+    and for every token stdnum is asked about), all columns in one."""
+    if not frame.columns or frame.height == 0:
+        return Counter()
+    cells = pl.concat(
+        [
+            frame.get_column(c).filter(
+                frame.get_column(c).str.contains(detectors.MAYBE_FINDING)
+            )
+            for c in frame.columns
+        ]
+    ).alias("t")
+    cands = detectors.extract_candidates(cells.to_frame(), ["t"])
     found = detectors.classify(cands)
     counts = Counter(dict(found.group_by("kind").len().iter_rows()))
     counts.update(verify.scan_tokens(cands["tok"]))
