@@ -265,12 +265,16 @@ def compare_presidio(args) -> None:
         f"--presidio-only --presidio-rows {args.presidio_rows}`.\n"
     )
     path = os.path.join(args.results, "desensitize.md")
-    head = ""
+    head = tail = ""
     if os.path.exists(path):
         with open(path, encoding="utf-8") as fh:
-            head = fh.read().split(PRESIDIO_HEADING)[0].rstrip("\n") + "\n\n"
+            head, _, rest = fh.read().partition(PRESIDIO_HEADING)
+        head = head.rstrip("\n") + "\n\n"
+        # sections after this one stay
+        later = rest.find("\n## ")
+        tail = rest[later:] if later >= 0 else ""
     with open(path, "w", encoding="utf-8") as fh:
-        fh.write(head + section)
+        fh.write(head + section + tail)
     print(f"results written to {path}")
 
 
