@@ -751,25 +751,38 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     other = other.filter(~pl.col("_q")).drop("_q")
     # A plate glued to capitals or digits (``渝A12345ABC``,
     # ``渝A1234513812345678``): the plate is split off, the rest scanned.
-    other = other.with_columns(
-        (tok.str.contains(_PLATE_GLUED) & ~tok.str.contains(_PLATE)).alias("_pg")
-    )
-    plated = other.filter(pl.col("_pg")).drop("_pg")
-    other = other.filter(~pl.col("_pg")).drop("_pg")
+    # (both rare: the common case skips the filters and conditions)
+    pg = other.select(
+        tok.str.contains(_PLATE_GLUED) & ~tok.str.contains(_PLATE)
+    ).to_series()
+    plated = other.clear()
+    if pg.any():
+        plated, other = other.filter(pg), other.filter(~pg)
     null_int = pl.lit(None, dtype=pl.Int64)
     lpd = pl.col("_lp").str.contains("[0-9]")
     lp_len = pl.col("_lp").str.len_chars().cast(pl.Int64)
     plain = [
         (pl.col("_lp") + tok).alias("whole"),
-        pl.when(lpd).then(pl.lit("")).otherwise(pl.col("_lp")).alias("xpre"),
+        pl.col("_lp").alias("xpre"),
         pl.lit("").alias("xpost"),
-        pl.when(lpd).then(lp_len).otherwise(null_int).alias("_s"),
-        pl.when(lpd)
-        .then(lp_len + tok.str.len_chars().cast(pl.Int64))
-        .otherwise(null_int)
-        .alias("_e"),
-        pl.when(lpd).then(pl.lit(0, dtype=pl.Int64)).otherwise(null_int).alias("_v"),
+        null_int.alias("_s"),
+        null_int.alias("_e"),
+        null_int.alias("_v"),
     ]
+    if other.select(lpd.any()).item():
+        plain[1:] = [
+            pl.when(lpd).then(pl.lit("")).otherwise(pl.col("_lp")).alias("xpre"),
+            pl.lit("").alias("xpost"),
+            pl.when(lpd).then(lp_len).otherwise(null_int).alias("_s"),
+            pl.when(lpd)
+            .then(lp_len + tok.str.len_chars().cast(pl.Int64))
+            .otherwise(null_int)
+            .alias("_e"),
+            pl.when(lpd)
+            .then(pl.lit(0, dtype=pl.Int64))
+            .otherwise(null_int)
+            .alias("_v"),
+        ]
     length = tok.str.len_chars()
     # Digit runs are sorted by length alone; other tokens by their shape.
     digit_shape = (
