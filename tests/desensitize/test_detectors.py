@@ -279,7 +279,6 @@ def test_fold_columns_skips_only_columns_without_full_width():
             "13812345678abc010-62345678",
             [("landline", "010-62345678"), ("mobile", "13812345678")],
         ),
-        ("No1a138-1234-5678", [("mobile", "138-1234-5678")]),
     ],
 )
 def test_identifiers_glued_inside_one_token(text, expected):

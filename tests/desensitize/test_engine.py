@@ -226,17 +226,14 @@ def _glued_texts(seed: int, n: int) -> list[tuple[str, list[str]]]:
         a, b = rng.choice(list(gens)), rng.choice(list(gens))
         va, vb = gens[a](rng), gens[b](rng)
         left, mid, right = (rng.choice(glue) for _ in range(3))
-        # digits glued straight to digits: only the dotted quad splits; a
-        # plate takes the capitals and digits after it
-        ambiguous = (va[-1].isdigit() and vb[0].isdigit()) or (a, b) == (
-            "plate",
-            "landline",
-        )
+        # digits glued straight to digits: only the dotted quad splits
+        ambiguous = va[-1].isdigit() and vb[0].isdigit()
         if not mid and ambiguous and {a, b} != {"mobile", "ipv4"}:
             mid = rng.choice(glue[1:])
-        if a == "plate" and b == "ipv4" and mid[:1].isascii():
+        if a == "plate" and b in ("ipv4", "landline") and (not mid or mid.isupper()):
             # known limit: a plate's token runs on over capitals and digits
-            # up to the first dot, so the quad after it is cut
+            # up to the first dot or hyphen, which cuts a dotted quad or a
+            # landline glued after it by capitals
             mid = rng.choice(["电话", "，", " ", "/", "号码", "#"])
         out.append((f"{left}{va}{mid}{vb}{right}", [va, vb]))
     return out

@@ -151,9 +151,10 @@ _ALTERNATIVES = (
     r"[0-9A-Za-z]*[0-9]+(?:\.[0-9]+){3}",
     r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]*",
     r"(?:\+86|0086)[ \-]?[0-9]+",
-    # (letters, or digits and letters, glued before a grouped number or a
-    # landline belong to the token: see ``_lp`` in :func:`classify`)
-    r"(?:[0-9A-Za-z]*[A-Za-z])?[0-9]{3,4}(?:[ \-][0-9]{4}){2,4}(?:[ \-][0-9]{1,3})?",
+    # (letters glued before a grouped number, and letters or digits and
+    # letters before a landline, belong to the token: see ``_lp`` in
+    # :func:`classify`)
+    r"[A-Za-z]*[0-9]{3,4}(?:[ \-][0-9]{4}){2,4}(?:[ \-][0-9]{1,3})?",
     r"(?:[0-9A-Za-z]*[A-Za-z])?0[0-9]{2,3}-[0-9]+(?:-[0-9]{1,5})?",
     r"\(0[0-9]{2,3}\) ?[0-9]+",
     "[" + PROVINCE_CHARS + r"][A-Z][·•]?[A-Z0-9]+[挂学警]?",
