@@ -151,8 +151,11 @@ _ALTERNATIVES = (
     r"[0-9A-Za-z]*[0-9]+(?:\.[0-9]+){3}",
     r"[0-9A-Fa-f]{0,4}:[0-9A-Fa-f]{0,4}:[0-9A-Fa-f:.]*",
     r"(?:\+86|0086)[ \-]?[0-9]+",
+    # (letters glued before a grouped number, and letters or digits and
+    # letters before a landline, belong to the token: see ``_lp`` in
+    # :func:`classify`)
     r"[A-Za-z]*[0-9]{3,4}(?:[ \-][0-9]{4}){2,4}(?:[ \-][0-9]{1,3})?",
-    r"[A-Za-z]*0[0-9]{2,3}-[0-9]+(?:-[0-9]{1,5})?",
+    r"(?:[0-9A-Za-z]*[A-Za-z])?0[0-9]{2,3}-[0-9]+(?:-[0-9]{1,5})?",
     r"\(0[0-9]{2,3}\) ?[0-9]+",
     "[" + PROVINCE_CHARS + r"][A-Z][·•]?[A-Z0-9]+[挂学警]?",
     _NAME_CUE,
@@ -810,8 +813,10 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # (Each condition is computed once as a column, then both sides are
     # filtered on it.)
     # Letters glued before a grouped number or a landline (``Tel010-…``)
-    # are set aside (``_lp``), the number is the token.
-    lp = tok.str.extract(r"^([A-Za-z]+)(?:0[0-9]{2,3}-|[0-9]{3,4}[ \-])", 1)
+    # are set aside (``_lp``), the number is the token. When they hold
+    # digits too (``No12abc023-…``) the number is a finding inside the
+    # token and what precedes it is scanned as well (see ``lpd`` below).
+    lp = tok.str.extract(r"^([0-9A-Za-z]*[A-Za-z])(?:0[0-9]{2,3}-|[0-9]{3,4}[ \-])", 1)
     cands = cands.with_columns(lp.fill_null("").alias("_lp")).with_columns(
         tok.str.slice(pl.col("_lp").str.len_chars())
     )
@@ -821,7 +826,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     other = cands.filter(~is_digits).drop("_d")
     other = other.with_columns(
         (
-            tok.str.contains(r"[0-9]{11}")
+            tok.str.contains(_MIXED_HINT)
             & tok.str.contains(r"^[0-9A-Za-z]+$")
             # (the shape of a unified social credit code: checked as one)
             & ~tok.str.contains(_USCC_SHAPE)
@@ -835,7 +840,18 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     other = other.with_columns(tok.str.contains(_GLUED_QUAD).alias("_q"))
     dotted = other.filter(pl.col("_q")).drop("_q")
     other = other.filter(~pl.col("_q")).drop("_q")
+    # A plate glued to capitals or digits (``渝A12345ABC``,
+    # ``渝A1234513812345678``): the plate is split off, the rest scanned.
+    # (both rare: the common case skips the filters and conditions)
+    pg = other.select(
+        tok.str.contains(_PLATE_GLUED) & ~tok.str.contains(_PLATE)
+    ).to_series()
+    plated = other.clear()
+    if pg.any():
+        plated, other = other.filter(pg), other.filter(~pg)
     null_int = pl.lit(None, dtype=pl.Int64)
+    lpd = pl.col("_lp").str.contains("[0-9]")
+    lp_len = pl.col("_lp").str.len_chars().cast(pl.Int64)
     plain = [
         (pl.col("_lp") + tok).alias("whole"),
         pl.col("_lp").alias("xpre"),
@@ -844,6 +860,20 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         null_int.alias("_e"),
         null_int.alias("_v"),
     ]
+    if other.select(lpd.any()).item():
+        plain[1:] = [
+            pl.when(lpd).then(pl.lit("")).otherwise(pl.col("_lp")).alias("xpre"),
+            pl.lit("").alias("xpost"),
+            pl.when(lpd).then(lp_len).otherwise(null_int).alias("_s"),
+            pl.when(lpd)
+            .then(lp_len + tok.str.len_chars().cast(pl.Int64))
+            .otherwise(null_int)
+            .alias("_e"),
+            pl.when(lpd)
+            .then(pl.lit(0, dtype=pl.Int64))
+            .otherwise(null_int)
+            .alias("_v"),
+        ]
     length = tok.str.len_chars()
     # Digit runs are sorted by length alone; other tokens by their shape.
     digit_shape = (
@@ -860,21 +890,65 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
     )
     columns = digit_toks.columns + ["whole", "xpre", "xpost", "_s", "_e", "_v"]
-    subs = _mixed_parts(mixed).with_columns(digit_shape.alias("shape"))
-    quads = _dotted_parts(dotted)
-    # the alphanumeric text before a glued quad may hold digit runs too
+    # the alphanumeric text before a glued quad may hold identifiers too
     lead = dotted.with_columns(
         pl.col("tok").alias("whole"),
         pl.col("tok").str.extract(r"^([0-9A-Za-z]*?)[0-9]+\.", 1),
-    ).filter(pl.col("tok").str.contains("[0-9]{11}"))
-    subs = pl.concat(
-        [
-            subs,
-            _mixed_parts(lead, pl.col("whole")).with_columns(
-                digit_shape.alias("shape")
-            ),
-        ]
+    ).filter(pl.col("tok").str.contains(_MIXED_HINT))
+    # Alphanumeric stretches scanned inside a token, ``_o`` where they
+    # start in it: mixed tokens, the text before a glued quad, the text
+    # before a landline or grouped number holding digits, the rest of a
+    # token after a glued plate.
+    zero = pl.lit(0, dtype=pl.Int64)
+    keys = [c for c in digit_toks.columns if c != "tok"]
+    pg = plated.with_columns(
+        tok.str.extract_groups("^(" + _PLATE_PREFIX + ")(.*)$").alias("_g")
+    ).with_columns(
+        pl.col("_g").struct.field("1").alias("_pl"),
+        pl.col("_g").struct.field("2").alias("_rest"),
     )
+    inner = pl.concat(
+        [
+            mixed.with_columns(tok.alias("whole"), zero.alias("_o")),
+            lead.with_columns(zero.alias("_o")),
+            other.filter(lpd).with_columns(
+                (pl.col("_lp") + tok).alias("whole"),
+                pl.col("_lp").alias("tok"),
+                zero.alias("_o"),
+            ),
+            pg.select(
+                *keys,
+                tok.alias("whole"),
+                pl.col("_rest").alias("tok"),
+                pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_o"),
+            ),
+        ],
+        how="diagonal",
+    ).select(*digit_toks.columns, "whole", "_o")
+    subs = (
+        _mixed_parts(inner, pl.col("whole"))
+        .with_columns(pl.col("_s") + pl.col("_o"), pl.col("_e") + pl.col("_o"))
+        .drop("_o")
+        .with_columns(digit_shape.alias("shape"))
+    )
+    # a split-off plate counts only when the rest is letters or holds a
+    # finding (``_v`` -1, see :func:`_resolve_parts`): ``新AB12345X`` may
+    # be a product code
+    plates = pg.select(
+        *keys,
+        tok.alias("whole"),
+        pl.col("_pl").alias("tok"),
+        pl.lit("").alias("xpre"),
+        pl.lit("").alias("xpost"),
+        zero.alias("_s"),
+        pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_e"),
+        pl.when(pl.col("_rest").str.contains("^[A-Za-z]+$"))
+        .then(zero)
+        .otherwise(pl.lit(-1, dtype=pl.Int64))
+        .alias("_v"),
+        pl.lit("plate").alias("shape"),
+    )
+    quads = _dotted_parts(dotted)
     quads = quads.with_columns(
         pl.when(pl.col("_ip"))
         .then(pl.lit("ipv4"))
@@ -886,6 +960,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
             digit_toks.with_columns(*plain, digit_shape.alias("shape")),
             other.with_columns(*plain).with_columns(_shape(tok).alias("shape")),
             subs.select(*columns, "shape"),
+            _glued_parts(inner).select(*columns, "shape"),
+            plates.select(*columns, "shape"),
             quads.select(*columns, "shape"),
         ]
     ).drop_nulls("shape")
@@ -947,6 +1023,90 @@ _GLUED_QUAD = (
     r"^(?:[0-9A-Za-z]*[A-Za-z][0-9]+|[0-9]{4,})\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]+$"
     r"|^[0-9A-Za-z]*[0-9]\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{4,}$"
 )
+
+
+# A passport inside a longer alphanumeric token (``TelG46580993``; its
+# digits are a whole digit run), a unified social credit code anywhere in
+# one, a plate followed by capitals or digits: what sends a token to the
+# inner scan (with 11 or more digits in a row).
+_PASSPORT_IN = r"(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DSP]E[0-9]{7})(?:[^0-9]|$)"
+_USCC_IN = r"[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
+_MIXED_HINT = r"[0-9]{11}|" + _PASSPORT_IN + "|" + _USCC_IN
+_PLATE_PREFIX = (
+    "[" + PROVINCE_CHARS + r"][A-HJ-NP-Z][·•]?"
+    r"(?:[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{5})"
+)
+_PLATE_GLUED = "^" + _PLATE_PREFIX + "[0-9A-Z]+$"
+# Hexadecimal strings with short digit runs are hashes: no passport there.
+_HEX = "^[0-9A-Fa-f]+$"
+_SHORT_RUN = "(?:^|[^0-9])[0-9]{1,6}(?:[^0-9]|$)"
+
+
+def _glued_parts(inner: pl.DataFrame) -> pl.DataFrame:
+    """Passports and unified social credit codes inside alphanumeric
+    stretches (``tok``, starting at ``_o`` in the token ``whole``), one row
+    each with its span ``_s``/``_e`` in the token and its ``shape``.
+
+    A passport is a run of 8 digits after E or G, or of 7 after E plus a
+    letter or D/S/P plus E (``TelG46580993abc``, ``13812345678G46580993``);
+    a code is every 18-character stretch of its shape (its check character
+    decides, see :func:`_validated`). Overlaps with the digit runs of
+    :func:`_mixed_parts` are settled in :func:`_resolve_parts`."""
+    tok = pl.col("tok")
+    base = inner.with_row_index("_t")
+    length = tok.str.len_chars().cast(pl.Int64)
+    fixed = [
+        pl.lit("").alias("xpre"),
+        pl.lit("").alias("xpost"),
+        pl.lit(0, dtype=pl.Int64).alias("_v"),
+    ]
+    at = pl.col("_w")
+    codes = (
+        base.filter((length >= 18) & tok.str.contains(_USCC_IN))
+        .with_columns(pl.int_ranges(0, length - 17, dtype=pl.Int64).alias("_w"))
+        .explode("_w")
+        .with_columns(
+            tok.str.slice(at, 18),
+            (at + pl.col("_o")).alias("_s"),
+            (at + pl.col("_o") + 18).alias("_e"),
+            pl.lit("a18").alias("shape"),
+            *fixed,
+        )
+        .filter(tok.str.contains(_USCC_SHAPE))
+    )
+    run, prev = pl.col("_r"), pl.col("_prev")
+    n = run.str.len_chars().cast(pl.Int64)
+    digits = run.str.contains("^[0-9]")
+    letters = (
+        pl.when(digits & (n == 8) & prev.str.contains("[EG]$"))
+        .then(pl.lit(1, dtype=pl.Int64))
+        .when(digits & (n == 7) & prev.str.contains("(?:E[A-HJ-NP-Z]|[DSP]E)$"))
+        .then(pl.lit(2, dtype=pl.Int64))
+    )
+    k = pl.col("_k")
+    passports = (
+        base.filter(
+            tok.str.contains(_PASSPORT_IN)
+            & ~(tok.str.contains(_HEX) & tok.str.contains(_SHORT_RUN))
+        )
+        .with_columns(tok.str.extract_all("[0-9]+|[^0-9]+").alias("_r"))
+        .explode("_r")
+        .with_columns(
+            n.cum_sum().over("_t").alias("_re"),
+            run.shift(1).over("_t").alias("_prev"),
+        )
+        .with_columns(letters.alias("_k"))
+        .filter(k.is_not_null())
+        .with_columns(
+            (prev.str.tail(k) + run).alias("tok"),
+            (pl.col("_re") - n - k + pl.col("_o")).alias("_s"),
+            (pl.col("_re") + pl.col("_o")).alias("_e"),
+            pl.lit("passport").alias("shape"),
+            *fixed,
+        )
+    )
+    keep = [*inner.columns, "_s", "_e", "shape", "xpre", "xpost", "_v"]
+    return pl.concat([codes.select(keep), passports.select(keep)])
 
 
 def _mixed_parts(mixed: pl.DataFrame, whole: pl.Expr | None = None) -> pl.DataFrame:
@@ -1078,11 +1238,15 @@ def _resolve_parts(found: pl.DataFrame) -> pl.DataFrame:
     rest = found.filter(pl.col("_s").is_null())
     key = ["col", "row", "idx"]
     parts = parts.join(rest.select(key), on=key, how="anti")
+    parts = _drop_overlaps(parts, key)
+    # a plate split off a token before other text (``_v`` -1) counts only
+    # next to another finding in that token
+    parts = parts.filter(~((pl.col("_v") == -1) & (pl.len().over(key) == 1)))
     # (``_v`` 0: digit runs of a mixed token or of what precedes a quad)
     score = pl.when(pl.col("_v") > 0).then(
         pl.len().over([*key, "_v"]) * 16 + pl.col("_v")
     )
-    parts = parts.filter((pl.col("_v") == 0) | (score == score.max().over(key))).sort(
+    parts = parts.filter((pl.col("_v") <= 0) | (score == score.max().over(key))).sort(
         [*key, "_s"]
     )
     prev = pl.col("_e").shift(1).over(key).fill_null(0)
@@ -1096,6 +1260,37 @@ def _resolve_parts(found: pl.DataFrame) -> pl.DataFrame:
         .alias("xpost"),
     )
     return pl.concat([rest, parts.select(rest.columns)])
+
+
+def _drop_overlaps(parts: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """Findings inside one token found by different scans (a digit run, a
+    code or passport around it) may overlap: the longest stays (ties: the
+    first). Split variants of dotted quads (``_v`` > 0) are left alone."""
+    flat = parts.filter(pl.col("_v") <= 0)
+    if flat.height < 2:
+        return parts
+    flat = flat.with_row_index("_pid")
+    side = flat.select(*key, "_pid", "_s", "_e")
+    them = side.rename({"_pid": "_pid2", "_s": "_s2", "_e": "_e2"})
+    width = pl.col("_e") - pl.col("_s")
+    width2 = pl.col("_e2") - pl.col("_s2")
+    beaten = (
+        side.join(them, on=key)
+        .filter(
+            (pl.col("_pid2") != pl.col("_pid"))
+            & (pl.col("_s") < pl.col("_e2"))
+            & (pl.col("_s2") < pl.col("_e"))
+            & (
+                (width2 > width)
+                | ((width2 == width) & (pl.col("_pid2") < pl.col("_pid")))
+            )
+        )["_pid"]
+        .unique()
+    )
+    if beaten.len() == 0:
+        return parts
+    kept = flat.filter(~pl.col("_pid").is_in(beaten.implode())).drop("_pid")
+    return pl.concat([parts.filter(pl.col("_v") > 0), kept])
 
 
 def _resolve_area(found: pl.DataFrame) -> pl.DataFrame:

@@ -279,6 +279,76 @@ def bare_name_corpus(rng: random.Random, n: int) -> list[tuple[str, str]]:
     return out
 
 
+_NAME_FORMS = (
+    # (form, how the name appears): a cue, an honorific, or running text
+    ("联系人：{n}，", "cue"),
+    ("申请人{n}于今日提交材料", "cue"),
+    ("{n}先生已领取", "honorific"),
+    ("请{n}女士补充材料", "honorific"),
+    ("{n}于今日到窗口办理业务", "bare"),
+    ("经{n}确认，材料齐全", "bare"),
+    ("由{n}签收", "bare"),
+    ("{n}来电反映噪音问题", "bare"),
+)
+_ADDRESS_FORMS = (
+    # (form, what the address holds)
+    ("家住{a}", "full"),
+    ("现居{d}{r}{k}号", "district+number"),
+    ("{d}{r}附近有积水", "district+road"),
+    ("住在{r}{k}号", "road+number"),
+)
+# Running text that looks like names or addresses and is neither: words
+# starting with a surname character, districts and roads without a person.
+_DISTRACTORS = (
+    "王府井大街人流量大",
+    "陈列馆周末开放",
+    "黄金周期间正常办公",
+    "高新区政务服务中心受理",
+    "江北区教育委员会发文",
+    "明天上午九点开会",
+    "周边道路施工",
+    "张贴公告三天",
+    "万州区第3号文件",
+    "林业局已回复",
+)
+
+
+def free_text_corpus(
+    rng: random.Random, n: int
+) -> list[tuple[str, list[tuple[str, str, str]]]]:
+    """Remarks holding names and addresses in running text, with look-alike
+    text around them; labels ``(kind, value, form)`` for measuring recall
+    per form and precision (everything detected that is not labelled)."""
+    out = []
+    for _ in range(n):
+        pieces: list[str] = []
+        labels: list[tuple[str, str, str]] = []
+        if rng.random() < 0.7:
+            form, how = rng.choice(_NAME_FORMS)
+            name = person_name(rng)
+            pieces.append(form.format(n=name))
+            labels.append(("name", name, how))
+        if rng.random() < 0.6:
+            form, how = rng.choice(_ADDRESS_FORMS)
+            parts = {
+                "d": rng.choice(DISTRICTS),
+                "r": rng.choice(ROADS),
+                "k": rng.randint(1, 300),
+            }
+            value = {
+                "full": address(rng),
+                "district+number": "{d}{r}{k}号",
+                "district+road": "{d}{r}",
+                "road+number": "{r}{k}号",
+            }[how].format(**parts)
+            pieces.append(form.format(a=value, **parts))
+            labels.append(("address", value, how))
+        for _ in range(rng.randint(1, 2)):
+            pieces.insert(rng.randint(0, len(pieces)), rng.choice(_DISTRACTORS))
+        out.append(("，".join(pieces), labels))
+    return out
+
+
 def benchmark_row(rng: random.Random, i: int) -> list[str]:
     """One row of the benchmark table (see benchmarks/desensitize_bench.py)."""
     name = person_name(rng)
