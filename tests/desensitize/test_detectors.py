@@ -325,3 +325,41 @@ def test_random_alphanumeric_tokens_are_rarely_flagged():
     assert rate < 0.002
     assert by_kind.get("passport", 0) == 0
     assert by_kind.get("plate", 0) == 0
+
+
+def _id_shaped_cards(rng: random.Random, n: int) -> list[str]:
+    """Luhn-valid 18-digit card numbers that start like a resident ID (a
+    known area code with a card-scheme prefix, then 19/20) but hold neither a
+    valid birth date nor a valid ID check character."""
+    from stdnum import luhn
+    from stdnum.cn import ric
+
+    from ckanext.cqgov.desensitize import areas
+
+    starts = [a for a in areas.always_valid_areas() if a[0] == "4" or a[:2] == "62"]
+    cards = []
+    while len(cards) < n:
+        year = rng.choice(["19", "20"]) + "".join(rng.choices("0123456789", k=2))
+        body = rng.choice(starts) + year + "9"  # month 9x
+        body += "".join(rng.choice("0123456789") for _ in range(17 - len(body)))
+        card = body + luhn.calc_check_digit(body)
+        if ric.calc_check_digit(card) != card[17]:
+            cards.append(card)
+    return cards
+
+
+def test_cards_that_start_like_an_id_are_masked_as_cards():
+    # (month 9x: no valid date; the ID check character fails)
+    cards = _id_shaped_cards(random.Random(7), 50)
+    found = detectors.detect_texts([f"卡号{c}" for c in cards])
+    assert found == [("bank_card", c) for c in cards]
+
+
+def test_stdnum_second_opinion_agrees_on_id_shaped_cards():
+    cards = _id_shaped_cards(random.Random(8), 50)
+    assert all(verify.is_bank_card(c) for c in cards)
+    # mistyped ID numbers: the detector and stdnum agree on which are cards
+    rng = random.Random(9)
+    mistyped = [synthetic.bad_resident_id(rng) for _ in range(500)]
+    cards = {v for k, v in detectors.detect_texts(mistyped) if k == "bank_card"}
+    assert {v for v in mistyped if verify.is_bank_card(v)} == cards

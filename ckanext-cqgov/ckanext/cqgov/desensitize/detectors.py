@@ -245,15 +245,20 @@ def ric18_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
     :func:`_bytes` already computed as a column (polars would recompute an
     inline expression once per position)."""
     arr = _bytes(tok, 18) if arr is None else arr
+    return (
+        tok.str.contains(r"^[0-9]{17}[0-9X]$")
+        & _ric18_check_ok(arr)
+        & _birth_date_digits_ok(arr, 6)
+    )
+
+
+def _ric18_check_ok(arr: pl.Expr) -> pl.Expr:
+    """The GB 11643 check character of 18-byte digit arrays."""
     total = _weighted_sum(_digit_values(arr, 18), (*_RIC_WEIGHTS, 0))
     check = (12 - total % 11) % 11
     # "X" is byte 88; digits are 48 + value
     expected = pl.when(check == 10).then(pl.lit(88)).otherwise(check + 48)
-    return (
-        tok.str.contains(r"^[0-9]{17}[0-9X]$")
-        & (arr.arr.get(17, null_on_oob=True).cast(pl.Int32) == expected)
-        & _birth_date_digits_ok(arr, 6)
-    )
+    return arr.arr.get(17, null_on_oob=True).cast(pl.Int32) == expected
 
 
 def _birth_date_digits_ok(arr: pl.Expr, at: int) -> pl.Expr:
@@ -698,12 +703,16 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
             "resident_id_check",
         ),
         "d18_rest": when(
-            # an ID-shaped number (area, birth century) failing its check is
-            # a mistyped ID, not a card
+            # an ID-shaped number (area, birth century, and a valid birth
+            # date or check character) failing its other check is a mistyped
+            # ID, not a card; a card that only starts like an ID (area code,
+            # 19/20) is still masked as a card unless it happens to hold a
+            # valid date or ID check character too
             luhn_valid(tok, a19)
             & ~(
                 tok.str.slice(0, 6).is_in(_area_series().implode())
                 & tok.str.slice(6, 2).is_in(list(areas.ID_CENTURIES))
+                & (_birth_date_digits_ok(a18, 6) | _ric18_check_ok(a18))
             ),
             "bank_card",
             when(

@@ -10,6 +10,7 @@ identifier, and the tests compare both implementations on generated data.
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 
 import polars as pl
@@ -39,11 +40,24 @@ def is_uscc(value: str) -> bool:
     )
 
 
+def _valid_date(yyyymmdd: str) -> bool:
+    """A birth date as the detector accepts it: YYYYMMDD, 1900 to today."""
+    try:
+        day = datetime.datetime.strptime(yyyymmdd, "%Y%m%d").date()
+    except ValueError:
+        return False
+    return day.year >= 1900 and day <= datetime.date.today()
+
+
 def is_bank_card(value: str) -> bool:
     """Luhn via stdnum; like the detector, an 18-digit number shaped as an
-    ID number (known area code, birth year 19xx/20xx) is not a card."""
-    id_shaped = len(value) == 18 and (
-        value[:6] in areas.area_codes() and value[6:8] in areas.ID_CENTURIES
+    ID number (known area code, birth year 19xx/20xx, and a valid birth date
+    or ID check character) is a mistyped ID, not a card."""
+    id_shaped = (
+        len(value) == 18
+        and value[:6] in areas.area_codes()
+        and value[6:8] in areas.ID_CENTURIES
+        and (_valid_date(value[6:14]) or ric.calc_check_digit(value) == value[17])
     )
     return (
         not id_shaped
