@@ -77,10 +77,11 @@ def _superuser_tcp(url: str, database: str = "postgres"):
     except psycopg2.OperationalError:
         conn = None
     if conn is not None:
+        # before any statement: psycopg2 refuses to switch inside a transaction
+        conn.autocommit = True
         with conn.cursor() as cur:
             cur.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
             if cur.fetchone()[0]:
-                conn.autocommit = True
                 return conn
         conn.close()
     admin = urlunsplit(
