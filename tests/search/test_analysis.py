@@ -77,3 +77,16 @@ def test_multi_valued_fields_have_a_gap_between_values():
     tokens = analysis.index_values(["a b", "c"])
     positions = dict(tokens)
     assert positions["c"] - positions["b"] > analysis.VALUE_GAP
+
+
+def test_index_tokens_from_any_start_are_the_tokens_shifted():
+    text = "WiFi热点 覆盖 PM2.5 cafés"
+    direct = analysis._tokens(
+        text, stemmed=True, split_case=True, for_query=False, start=7
+    )
+    assert analysis.index_tokens(text, start=7) == direct
+    assert analysis.index_tokens(text) == [(t, p - 7) for t, p in direct]
+    # the cached tokens are not changed by a caller changing its list
+    tokens = analysis.index_tokens(text)
+    tokens.clear()
+    assert analysis.index_tokens(text, start=7) == direct

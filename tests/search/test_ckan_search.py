@@ -4,6 +4,7 @@ cqgov_pgsearch backend (real PostgreSQL, no Solr)."""
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 from ckan import model
 from ckan.cli.cli import ckan as ckan_cli
 from ckan.common import config
@@ -134,6 +135,29 @@ class TestIndexMaintenance:
         result = cli.invoke(ckan_cli, ["search-index", "check"])
         assert result.exit_code == 0, result.output
         assert "Packages not indexed = 0" in result.output
+
+    def test_cli_rebuild_fast(self, cli, dataset_factory):
+        # one process per CPU, forked from this one: each opens its own
+        # database connections instead of sharing the inherited ones
+        for i in range(6):
+            dataset_factory(name=f"fast-{i}", title=f"并行重建{i}")
+        model.Session.execute(sa.text("SELECT 1"))  # a pooled connection
+        search.clear_all()
+        result = cli.invoke(ckan_cli, ["search-index", "rebuild-fast"])
+        assert result.exit_code == 0, result.output
+        assert names(package_search()) == [f"fast-{i}" for i in range(6)]
+        # and this process's own connections still work
+        assert model.Session.execute(sa.text("SELECT 2")).scalar() == 2
+
+    def test_forked_child_forgets_inherited_connections(self):
+        engine = model.meta.engine
+        with engine.connect() as conn:
+            raw = conn.connection.dbapi_connection
+        pool = engine.pool
+        pgsearch._forget_inherited_connections()
+        assert engine.pool is not pool
+        # the parent's connection was not closed (dispose(close=False))
+        assert raw.closed == 0
 
     def test_clean_index_fixture_left_an_empty_index(self):
         assert search.query_for(model.Package).get_all_entity_ids() == []

@@ -171,3 +171,79 @@ def test_values_are_bound_never_inlined():
     sql = compiler.compile(lucene.parse('name:"x\'; DROP TABLE package; --"'))
     assert "DROP" not in sql.where
     assert "x'; DROP TABLE package; --" in compiler.params.values()
+
+
+def test_permission_labels_are_tested_on_rows_not_through_their_index():
+    # every viewer's labels include "public", which most documents carry:
+    # the filter is checked on the rows the other conditions select
+    compiler = lucene.Compiler()
+    labels = compiler.compile(
+        lucene.parse('permission_labels:("public" OR "member-x")')
+    ).where
+    assert labels.endswith("IS TRUE)") and "d.permission_labels &&" in labels
+    one = compiler.compile(lucene.parse('permission_labels:"public"')).where
+    assert one.endswith("IS TRUE)") and "d.permission_labels @>" in one
+    # other filters keep their indexable form
+    tags = compiler.compile(lucene.parse("tags:(a OR b)")).where
+    assert "IS TRUE" not in tags
+
+
+QF = [
+    ("extras_cqgov_title", 10.0),
+    ("extras_cqgov_notes", 2.0),
+    ("name", 4.0),
+    ("text", 0.5),
+]
+
+
+def _dismax(term: str) -> str:
+    compiler = lucene.Compiler(qf=QF, tie=0.1)
+    return compiler.compile(lucene.Term(None, term)).score
+
+
+def test_catch_all_score_of_one_word_reuses_the_segmented_match():
+    # a one-word term: the catch-all test is answered by the zh probe first
+    score = _dismax("停车场")
+    assert "(d.zh @@" in score and "OR (d.tsv @@" in score
+
+
+@pytest.mark.parametrize(
+    "term",
+    [
+        lucene.Term(None, "air quality", phrase=True),
+        lucene.Term(None, "PM2.5"),  # several tokens: a phrase
+        lucene.Term(None, "停车*", wildcard=True),
+    ],
+)
+def test_catch_all_score_of_phrases_and_prefixes_reads_tsv_alone(term):
+    # positions or prefixes: no shortcut
+    score = lucene.Compiler(qf=QF, tie=0.1).compile(term).score
+    assert "(d.tsv @@" in score and "OR (d.tsv @@" not in score
+
+
+@pytest.mark.parametrize(
+    "queries, implied",
+    [
+        ({"text": "'w'", "extras_cqgov_title": "'w':A"}, True),
+        (
+            {
+                "text": "'w'",
+                "extras_cqgov_title": "'w':A",
+                "extras_cqgov_notes": "'w':C",
+            },
+            True,
+        ),
+        ({"text": "'it''s'", "extras_cqgov_title": "'it''s':A"}, True),
+        # a segmented query for another word
+        ({"text": "'w'", "extras_cqgov_title": "'v':A"}, False),
+        # phrase, prefix, alternatives
+        ({"text": "'a' <1> 'b'", "extras_cqgov_title": "'a' <1> 'b':A"}, False),
+        ({"text": "'w':*", "extras_cqgov_title": "'w':*A"}, False),
+        ({"text": "('a' | 'b')", "extras_cqgov_title": "('a':A | 'b':A)"}, False),
+        # no segmented field, or no catch-all field
+        ({"text": "'w'"}, False),
+        ({"extras_cqgov_title": "'w':A"}, False),
+    ],
+)
+def test_implied_by_segmented(queries, implied):
+    assert lucene._implied_by_segmented(queries) is implied

@@ -402,3 +402,23 @@ class TestRelevance:
         assert error["__type"] == "Validation Error"
         assert message in " ".join(error[field])
 
+
+@pytest.mark.usefixtures("catalog")
+def test_scores_are_the_same_without_the_catch_all_shortcut(monkeypatch):
+    """The catch-all field's test answered from the segmented match for
+    one-word terms (no tsv read) gives the very scores of testing tsv."""
+    from ckanext.cqgov.search import lucene, segmented
+    from ckanext.cqgov.search.client import PgSolrClient
+
+    def ranked(q):
+        params = segmented.search_params({"q": q})
+        q_sent = params.pop("q")
+        result = PgSolrClient().search(q=q_sent, fl="id score", rows=1000, **params)
+        return [(d["id"], round(d["score"], 9)) for d in result.docs]
+
+    queries = [q for q, _top5, _absent in QUERIES]
+    shortcut = {q: ranked(q) for q in queries}
+    monkeypatch.setattr(lucene, "_implied_by_segmented", lambda queries: False)
+    plain = {q: ranked(q) for q in queries}
+    assert shortcut == plain
+    assert sum(len(v) for v in plain.values()) > 100

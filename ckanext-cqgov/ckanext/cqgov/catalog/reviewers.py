@@ -22,7 +22,10 @@ def _signed_in(user) -> model.User | None:
 
 def context_user(context) -> model.User | None:
     """The signed-in account an action runs for, or ``None``."""
-    user = context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    user = context.get("auth_user_obj")
+    if not user and context.get("user"):
+        # (no user name, e.g. search indexing: no account, and no query)
+        user = model.User.get(context["user"])
     return _signed_in(user)
 
 

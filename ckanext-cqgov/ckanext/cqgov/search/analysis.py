@@ -21,6 +21,7 @@ Tokens are ``(term, position)`` pairs. The module imports nothing from CKAN.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -114,13 +115,27 @@ def _tokens(
     return out
 
 
+@functools.lru_cache(maxsize=2048)
+def _index_tokens_from_zero(
+    text: str, stemmed: bool, split_case: bool
+) -> tuple[tuple[str, int], ...]:
+    # Index texts repeat: organization titles, tags and resource names across
+    # documents, and within one document each segmented field, analysed for
+    # its own column and again for the catch-all field. Analysed once,
+    # positions shifted per use; a small cache, as long texts are unique.
+    return tuple(
+        _tokens(text, stemmed=stemmed, split_case=split_case, for_query=False, start=0)
+    )
+
+
 def index_tokens(
     text: str, *, stemmed: bool = True, split_case: bool = True, start: int = 0
 ) -> list[tuple[str, int]]:
     """Tokens to index for ``text``, positions counted from ``start``."""
-    return _tokens(
-        text, stemmed=stemmed, split_case=split_case, for_query=False, start=start
-    )
+    tokens = _index_tokens_from_zero(text, stemmed, split_case)
+    if not start:
+        return list(tokens)
+    return [(term, pos + start) for term, pos in tokens]
 
 
 def query_tokens(

@@ -328,8 +328,9 @@ class PgSolrClient:
                 # from memory: with the default random_page_cost the planner
                 # prefers a sequential scan that tests every row's TOASTed
                 # tsv over the GIN indexes for multi-word text queries.
-                conn.exec_driver_sql("SET LOCAL jit = off")
-                conn.exec_driver_sql("SET LOCAL random_page_cost = 1.1")
+                conn.exec_driver_sql(
+                    "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
+                )
                 if plan["presence_checks"]:
                     self._check_sort_fields(conn, plan["presence_checks"])
                 row = conn.execute(sa.text(sql), binds).mappings().one()
@@ -430,6 +431,9 @@ class PgSolrClient:
         projection = self._projection(fl, binds)
         binds["rows"] = rows
         binds["start"] = start
+        # facet values: the set-returning function in the select list (one
+        # ProjectSet pass) rather than a lateral function scan, which builds a
+        # tuple store per row
         facet_selects = []
         for i, field in enumerate(facet_fields):
             binds[f"ff{i}"] = field
@@ -443,8 +447,8 @@ class PgSolrClient:
                 f""",
                 (SELECT COALESCE(json_agg(json_build_array(f.x, f.c)), '[]')
                  FROM (SELECT t.x, count(*) AS c
-                       FROM m CROSS JOIN LATERAL
-                            jsonb_array_elements_text(m.facet{i}) AS t(x)
+                       FROM (SELECT jsonb_array_elements_text(m.facet{i}) AS x
+                             FROM m) AS t
                        GROUP BY t.x HAVING count(*) >= {int(facet_mincount)}
                        ORDER BY {facet_order}
                        LIMIT {"ALL" if facet_limit < 0 else int(facet_limit)}) AS f
@@ -463,8 +467,10 @@ class PgSolrClient:
                 WHERE {where_sql}
             ),
             page AS (
+                -- the page first (a bounded top-N sort), then its order
                 SELECT index_id, score, row_number() OVER (ORDER BY {order_sql}) AS n
-                FROM m ORDER BY {order_sql} LIMIT :rows OFFSET :start
+                FROM (SELECT * FROM m ORDER BY {order_sql}
+                      LIMIT :rows OFFSET :start) AS top
             )
             SELECT
                 (SELECT count(*) FROM m) AS hits,

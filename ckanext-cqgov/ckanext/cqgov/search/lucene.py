@@ -344,6 +344,21 @@ def _vector_column(field: str) -> str:
     return "d.zh" if field in schema.SEGMENTED_FIELDS else "d.tsv"
 
 
+# Array columns whose tests are checked on the rows the other conditions
+# select, never through their index. Every viewer's permission labels include
+# ``public``, which most documents carry: the labels filter keeps most rows,
+# and ANDing its GIN bitmap (tens of thousands of entries) into a text
+# search's costs more than testing the few thousand rows the text matched.
+ROW_TEST_COLUMNS = frozenset({"permission_labels"})
+
+
+def _row_test(field: str, test: str) -> str:
+    """``test`` in a form the planner cannot answer from an index (``IS
+    TRUE``: same rows, NULL counts as false as in WHERE) for
+    :data:`ROW_TEST_COLUMNS`."""
+    return f"({test} IS TRUE)" if field in ROW_TEST_COLUMNS else test
+
+
 def like_pattern(value: str) -> str:
     """A LIKE pattern for a Lucene wildcard term (escapes kept in ``value``)."""
     out = []
@@ -362,6 +377,30 @@ def like_pattern(value: str) -> str:
             out.append("\\" + char if char in "%_" else char)
         i += 1
     return "".join(out)
+
+
+def _implied_by_segmented(queries: dict[str, str]) -> bool:
+    """Whether a match in any segmented field implies a match in the
+    catch-all ``text`` field, for one term's queries per field.
+
+    The segmented fields are copied into ``text`` (``extras_*``) and analysed
+    the same way, so their words are bare lexemes of ``tsv``. For a term of
+    one plain word the segmented queries are that lexeme with a weight and the
+    catch-all query is the lexeme itself: a segmented match is a catch-all
+    match. Phrases (positions) and prefixes are not covered.
+    """
+    text = queries.get("text")
+    segmented = [queries[f] for f in queries if f in schema.SEGMENTED_FIELDS]
+    if not text or not segmented or not _SINGLE_LEXEME_RE.match(text):
+        return False
+    return all(
+        q == f"{text}:{schema.SEGMENTED_FIELDS[f][0]}"
+        for f, q in queries.items()
+        if f in schema.SEGMENTED_FIELDS
+    )
+
+
+_SINGLE_LEXEME_RE = re.compile(r"^'(?:[^']|'')*'$")
 
 
 class Compiler:
@@ -480,7 +519,8 @@ class Compiler:
         field = fields.pop()
         if field in ARRAY_COLUMNS:
             values = [n.text for n in node.should]  # type: ignore[union-attr]
-            return Sql(f"(d.{field} && CAST({self.bind(values)} AS text[]))", "1.0")
+            test = f"(d.{field} && CAST({self.bind(values)} AS text[]))"
+            return Sql(_row_test(field, test), "1.0")
         if field in STRING_COLUMNS:
             values = [n.text for n in node.should]  # type: ignore[union-attr]
             return Sql(f"(d.{field} = ANY(CAST({self.bind(values)} AS text[])))", "1.0")
@@ -540,9 +580,8 @@ class Compiler:
         if field in STRING_COLUMNS:
             return Sql(f"(d.{field} = {self.bind(term.text)})", "1.0")
         if field in ARRAY_COLUMNS:
-            return Sql(
-                f"(d.{field} @> CAST({self.bind([term.text])} AS text[]))", "1.0"
-            )
+            test = f"(d.{field} @> CAST({self.bind([term.text])} AS text[]))"
+            return Sql(_row_test(field, test), "1.0")
         value: str = term.text
         if definition.type == "int" and _NUMBER_RE.match(value.strip()):
             number = float(value)
@@ -616,6 +655,8 @@ class Compiler:
         title above description matches)."""
         matches: list[tuple[str, float]] = []
         text_queries: dict[str, list[str]] = {}
+        by_field: dict[str, str] = {}
+        matched_fields: list[str] = []
         wheres: list[str] = []
         for field, boost in self.qf or []:
             if schema.field(field).is_text and field not in NGRAM_SOURCES:
@@ -625,21 +666,33 @@ class Compiler:
                 column = _vector_column(field)
                 where = f"({column} @@ CAST({self.bind(query)} AS tsquery))"
                 text_queries.setdefault(column, []).append(query)
+                by_field[field] = query
             else:
                 where = self.compile(dataclasses.replace(term, field=field)).where
                 if where == "FALSE":
                     continue
                 wheres.append(where)
             matches.append((where, float(boost)))
+            matched_fields.append(field)
         if not matches:
             return _FALSE
         # one index probe per vector column for all its fields (the compact
         # zh column first: a row it matches never reads the large tsv)
         probes = []
+        probe_of: dict[str, str] = {}
         for column, queries in text_queries.items():
             combined = " | ".join(f"({q})" for q in queries)
-            probes.append(f"({column} @@ CAST({self.bind(combined)} AS tsquery))")
+            probe_of[column] = f"({column} @@ CAST({self.bind(combined)} AS tsquery))"
+            probes.append(probe_of[column])
         where = "(" + " OR ".join(probes + wheres) + ")"
+        if "d.zh" in probe_of and _implied_by_segmented(by_field):
+            # the catch-all field's test: true wherever a segmented field
+            # matched (the same word is in the catch-all), which the compact
+            # zh column answers without reading the large tsv
+            matches = [
+                (f"({probe_of['d.zh']} OR {w})" if f == "text" else w, b)
+                for f, (w, b) in zip(matched_fields, matches, strict=True)
+            ]
         parts = [f"(CASE WHEN {w} THEN {b} ELSE 0 END)" for w, b in matches]
         if len(parts) == 1:
             return Sql(where, parts[0])

@@ -14,6 +14,7 @@ The index table comes from this plugin's migrations:
 from __future__ import annotations
 
 import logging
+import os
 from typing import Any
 
 import ckan.lib.search as search
@@ -91,8 +92,26 @@ _REPLACEMENTS: list[tuple[Any, str, Any]] = [
 ]
 
 
+def _forget_inherited_connections() -> None:
+    """In a forked child (``ckan search-index rebuild-fast`` runs one per
+    CPU): drop, without closing, the database connections inherited from the
+    parent. Two processes talking over one connection corrupt each other's
+    results; the child opens its own."""
+    from ckan.model import meta
+
+    if meta.engine is not None:
+        meta.engine.dispose(close=False)
+
+
+_fork_hook_registered = False
+
+
 def install() -> None:
     """Point CKAN's search code at PostgreSQL (idempotent)."""
+    global _fork_hook_registered
+    if not _fork_hook_registered and hasattr(os, "register_at_fork"):
+        os.register_at_fork(after_in_child=_forget_inherited_connections)
+        _fork_hook_registered = True
     for module, name, replacement in _REPLACEMENTS:
         current = getattr(module, name)
         if current is replacement:
@@ -111,8 +130,6 @@ def uninstall() -> None:
 def create_index_table() -> None:
     """Create the index table by this plugin's migrations (as ``ckan db
     upgrade -p cqgov_pgsearch`` does), e.g. after a test reset dropped it."""
-    import os
-
     from ckan import model
 
     ini = os.path.join(
