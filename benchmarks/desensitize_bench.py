@@ -170,6 +170,20 @@ def run_presidio(path: str, rows: int) -> dict:
     }
 
 
+def presidio_child(args, path: str) -> dict:
+    """Presidio over the first ``--presidio-rows`` rows of ``path``, in its
+    own interpreter (the benchmark's Presidio venv)."""
+    return child(
+        [
+            presidio_python(args.presidio_python),
+            __file__,
+            "--child-presidio",
+            path,
+            str(args.presidio_rows),
+        ]
+    )
+
+
 def presidio_python(given: str | None) -> str:
     """The interpreter with Presidio: ``given``, else the benchmark's own
     venv (created with pip from requirements-presidio.txt on first use)."""
@@ -211,15 +225,7 @@ def compare_presidio(args) -> None:
         out_dir = os.path.join(workdir, "out")
         os.makedirs(out_dir)
         ours = child([sys.executable, __file__, "--child", path, out_dir, "csv"])
-        pres = child(
-            [
-                presidio_python(args.presidio_python),
-                __file__,
-                "--child-presidio",
-                path,
-                str(args.presidio_rows),
-            ]
-        )
+        pres = presidio_child(args, path)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     load_after = _load()
@@ -358,15 +364,7 @@ def main() -> None:
                 f"{res['peak_rss_mib']:.0f} MiB | {res['residual_total']} |"
             )
             if args.presidio and size == min(int(s) for s in args.sizes.split(",")):
-                pres = child(
-                    [
-                        presidio_python(args.presidio_python),
-                        __file__,
-                        "--child-presidio",
-                        path,
-                        str(args.presidio_rows),
-                    ]
-                )
+                pres = presidio_child(args, path)
                 pmibs = pres["bytes"] / MIB / pres["seconds"]
                 print(
                     f"presidio (pattern recognizers, {pres['rows']} rows, "
