@@ -558,3 +558,50 @@ class TestWrites:
         )
         assert result.facets["facet_fields"]["site_id"] == [SITE, 5]
         assert result.facets["facet_fields"]["tags"][:2] == ["traffic", 4]
+
+
+class TestSubstringIndex:
+    """Autocomplete's substring tests (``title_ngram``, ``name_ngram``,
+    ``cqgov_pinyin:*…*``) are narrowed by GIN indexes on ``cqgov_bigrams``;
+    the query's bigrams must be computed as the database computes them."""
+
+    @pytest.mark.parametrize(
+        "text", ["渝中区停车场", "ab", "aaaa", "x", "", "停车停车"]
+    )
+    def test_python_and_database_bigrams_agree(self, index_table, text):
+        from ckan.model import meta
+
+        from ckanext.cqgov.search import lucene
+
+        with meta.engine.connect() as conn:
+            found = conn.exec_driver_sql("SELECT cqgov_bigrams(%s)", (text,)).scalar()
+        assert sorted(found) == lucene.bigrams(text)
+
+    @pytest.mark.parametrize(
+        ("expression", "index"),
+        [
+            # as lucene.LuceneSql writes them for title_ngram, name_ngram and
+            # cqgov_pinyin (GRAM_INDEXED)
+            ("lower((d.stored ->> 'title'))", "cqgov_search_doc_title_grams"),
+            ("lower(d.name)", "cqgov_search_doc_name_grams"),
+            ("(d.fields -> 'cqgov_pinyin' ->> 0)", "cqgov_search_doc_pinyin_grams"),
+        ],
+    )
+    def test_the_planner_can_use_the_indexes(self, index_table, expression, index):
+        from ckan.model import meta
+
+        from ckanext.cqgov.search import lucene
+
+        assert lucene.GRAM_INDEXED["cqgov_pinyin"] == (
+            "(d.fields -> 'cqgov_pinyin' ->> 0)"
+        )
+        with meta.engine.connect() as conn:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            plan = "\n".join(
+                row[0]
+                for row in conn.exec_driver_sql(
+                    "EXPLAIN SELECT 1 FROM cqgov_search_doc AS d "
+                    f"WHERE cqgov_bigrams({expression}) @> ARRAY['ab']"
+                )
+            )
+        assert index in plan, plan

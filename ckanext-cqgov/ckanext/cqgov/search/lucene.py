@@ -298,6 +298,18 @@ DATE_COLUMNS = frozenset(schema.DATE_COLUMNS)
 ARRAY_COLUMNS = frozenset(schema.ARRAY_COLUMNS)
 
 NGRAM_SOURCES = {"title_ngram": "title", "name_ngram": "name"}
+# string fields whose ``*text*`` queries use a bigram index (see
+# _substring_test): the title's pinyin, for autocomplete
+GRAM_INDEXED = {"cqgov_pinyin": "(d.fields -> 'cqgov_pinyin' ->> 0)"}
+_CONTAINS_RE = re.compile(r"\*([^*?\\]{2,})\*")
+
+
+def bigrams(text: str) -> list[str]:
+    """The distinct two-character substrings of ``text``, as the database
+    function ``cqgov_bigrams`` computes them."""
+    return sorted({text[i : i + 2] for i in range(len(text) - 1)})
+
+
 NGRAM_MAX = 10
 
 _NUMERIC_RE = r"^-?[0-9]+(\.[0-9]+)?$"
@@ -563,6 +575,13 @@ class Compiler:
         if definition.type == "date" and not term.wildcard:
             return self._range(Range(field, term.text, term.text))
         if term.wildcard:
+            inner = _CONTAINS_RE.fullmatch(term.text)
+            if field in GRAM_INDEXED and inner:
+                text = inner.group(1)
+                return Sql(
+                    self._substring_test(GRAM_INDEXED[field], text, like_pattern(text)),
+                    "1.0",
+                )
             pattern = self.bind(like_pattern(term.text))
             if field in STRING_COLUMNS:
                 return Sql(f"(d.{field} LIKE {pattern})", "1.0")
@@ -601,10 +620,19 @@ class Compiler:
         source = NGRAM_SOURCES[field]
         value = "d.name" if source == "name" else "(d.stored ->> 'title')"
         tests = [
-            f"(lower({value}) LIKE {self.bind('%' + like_pattern(w) + '%')})"
-            for w in words
+            self._substring_test(f"lower({value})", w, like_pattern(w)) for w in words
         ]
         return Sql("(" + " AND ".join(tests) + ")", "1.0")
+
+    def _substring_test(self, expression: str, text: str, pattern: str) -> str:
+        """``expression`` contains ``text`` (``pattern``: its LIKE escape),
+        narrowed by the GIN index on ``cqgov_bigrams(expression)`` (migration
+        9a4c3e5f2b07 names the indexed expressions)."""
+        grams = self.bind(bigrams(text))
+        return (
+            f"(cqgov_bigrams({expression}) @> CAST({grams} AS text[]) "
+            f"AND {expression} LIKE {self.bind('%' + pattern + '%')})"
+        )
 
     def text_query(self, field: str, term: Term) -> str | None:
         """tsquery text for a term on a text field, None if it has no tokens."""
