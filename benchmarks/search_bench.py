@@ -25,7 +25,8 @@ runs only). 20 % of the datasets are private; five facet fields
 Query shapes (anonymous unless said): keyword + 4 facets; keyword + fq;
 ``*:*`` with 4 facets only; ``*:*`` sorted by ``metadata_modified``; deep
 paging (``start=5000``); keyword + 4 facets as a member of one organization
-(that organization's permission labels). For reference, the same keywords as
+(that organization's permission labels); ``package_autocomplete`` of a keyword
+(in-process only). For reference, the same keywords as
 a naive ``ILIKE`` scan over title and description of the same rows.
 
 The table (p50 / p95 / max in milliseconds per shape) is printed and written
@@ -582,6 +583,17 @@ def run_in_process(iterations: int, seed: int) -> dict[str, tuple]:
                 samples.append(elapsed)
             assert result["count"] >= 0
         out[label] = _percentiles(samples)
+    # the search box's autocomplete: a keyword as a title substring (in
+    # traditional characters too: a second query) through package_autocomplete
+    samples = []
+    for i in range(iterations + WARM_UP):
+        q = rng.choice(KEYWORDS).replace(" ", "")
+        started = time.perf_counter()
+        get_action("package_autocomplete")({"user": ""}, {"q": q})
+        elapsed = (time.perf_counter() - started) * 1000
+        if i >= WARM_UP:
+            samples.append(elapsed)
+    out["package_autocomplete (title substring)"] = _percentiles(samples)
     return out
 
 
