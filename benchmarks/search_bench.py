@@ -567,33 +567,40 @@ def _percentiles(samples: list[float]) -> tuple[float, float, float]:
     return statistics.median(ordered), p95, ordered[-1]
 
 
+def _timed(iterations: int, make, run) -> tuple[float, float, float]:
+    """p50 / p95 / max milliseconds of ``run(make())`` (only ``run`` timed)
+    over ``iterations`` calls, after :data:`WARM_UP` untimed ones."""
+    samples = []
+    for i in range(iterations + WARM_UP):
+        argument = make()
+        started = time.perf_counter()
+        run(argument)
+        elapsed = (time.perf_counter() - started) * 1000
+        if i >= WARM_UP:
+            samples.append(elapsed)
+    return _percentiles(samples)
+
+
 def run_in_process(iterations: int, seed: int) -> dict[str, tuple]:
     from ckan.logic import get_action
 
     rng = random.Random(seed)
     out = {}
+    search = get_action("package_search")
     for label, user, params in shapes(rng, "cq-dept-00"):
-        samples = []
-        for i in range(iterations + WARM_UP):
-            context = {"user": user or ""}
-            started = time.perf_counter()
-            result = get_action("package_search")(context, params())
-            elapsed = (time.perf_counter() - started) * 1000
-            if i >= WARM_UP:
-                samples.append(elapsed)
-            assert result["count"] >= 0
-        out[label] = _percentiles(samples)
+
+        def run(data_dict, user=user):
+            assert search({"user": user or ""}, data_dict)["count"] >= 0
+
+        out[label] = _timed(iterations, params, run)
     # the search box's autocomplete: a keyword as a title substring (in
     # traditional characters too: a second query) through package_autocomplete
-    samples = []
-    for i in range(iterations + WARM_UP):
-        q = rng.choice(KEYWORDS).replace(" ", "")
-        started = time.perf_counter()
-        get_action("package_autocomplete")({"user": ""}, {"q": q})
-        elapsed = (time.perf_counter() - started) * 1000
-        if i >= WARM_UP:
-            samples.append(elapsed)
-    out["package_autocomplete (title substring)"] = _percentiles(samples)
+    autocomplete = get_action("package_autocomplete")
+    out["package_autocomplete (title substring)"] = _timed(
+        iterations,
+        lambda: {"q": rng.choice(KEYWORDS).replace(" ", "")},
+        lambda data_dict: autocomplete({"user": ""}, data_dict),
+    )
     return out
 
 
@@ -603,7 +610,6 @@ def run_ilike(iterations: int, seed: int) -> tuple:
     from ckan import model
 
     rng = random.Random(seed)
-    samples = []
     sql = """
         SELECT stored ->> 'name', count(*) OVER ()
         FROM cqgov_search_doc
@@ -612,14 +618,11 @@ def run_ilike(iterations: int, seed: int) -> tuple:
         ORDER BY metadata_modified DESC LIMIT 20
     """
     with model.meta.engine.connect() as conn:
-        for i in range(iterations + WARM_UP):
-            keyword = rng.choice(KEYWORDS).split()[0]
-            started = time.perf_counter()
-            conn.exec_driver_sql(sql, {"p": f"%{keyword}%"}).fetchall()
-            elapsed = (time.perf_counter() - started) * 1000
-            if i >= WARM_UP:
-                samples.append(elapsed)
-    return _percentiles(samples)
+        return _timed(
+            iterations,
+            lambda: {"p": "%" + rng.choice(KEYWORDS).split()[0] + "%"},
+            lambda binds: conn.exec_driver_sql(sql, binds).fetchall(),
+        )
 
 
 def run_http(ini: Path, env: dict, iterations: int, seed: int) -> dict[str, tuple]:
@@ -659,15 +662,11 @@ def run_http(ini: Path, env: dict, iterations: int, seed: int) -> dict[str, tupl
         session = requests.Session()
         for label, user, params in shapes(rng, "cq-dept-00"):
             headers = {"Authorization": token} if user else {}
-            samples = []
-            for i in range(iterations + WARM_UP):
-                started = time.perf_counter()
-                response = session.get(base, params=params(), headers=headers)
-                elapsed = (time.perf_counter() - started) * 1000
-                response.raise_for_status()
-                if i >= WARM_UP:
-                    samples.append(elapsed)
-            out[label] = _percentiles(samples)
+
+            def run(query, headers=headers):
+                session.get(base, params=query, headers=headers).raise_for_status()
+
+            out[label] = _timed(iterations, params, run)
         return out
     finally:
         server.terminate()
