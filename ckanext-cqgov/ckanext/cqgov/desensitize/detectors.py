@@ -676,6 +676,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
     national = tok.str.replace(r"^(?:\+86|0086)[ \-]?", "")
     none = pl.lit(None, dtype=pl.Utf8)
     a18, a19 = pl.col("_a18"), pl.col("_a19")
+    known_area = tok.str.slice(0, 6).is_in(_area_series().implode())
 
     def when(cond: pl.Expr, kind: str, otherwise: pl.Expr = none) -> pl.Expr:
         return pl.when(cond).then(pl.lit(kind)).otherwise(otherwise)
@@ -699,7 +700,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
             ),
         ),
         "d18": when(
-            ric18_valid(tok, a18) & tok.str.slice(0, 6).is_in(_area_series().implode()),
+            ric18_valid(tok, a18) & known_area,
             "resident_id_check",
         ),
         "d18_rest": when(
@@ -710,7 +711,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
             # valid date or ID check character too
             luhn_valid(tok, a19)
             & ~(
-                tok.str.slice(0, 6).is_in(_area_series().implode())
+                known_area
                 & tok.str.slice(6, 2).is_in(list(areas.ID_CENTURIES))
                 & (_birth_date_digits_ok(a18, 6) | _ric18_check_ok(a18))
             ),
@@ -722,7 +723,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
                 when(
                     tok.str.ends_with("X")
                     & luhn_valid(tok.str.slice(0, 17))
-                    & ~tok.str.slice(0, 6).is_in(_area_series().implode()),
+                    & ~known_area,
                     "card_x",
                 ),
             ),

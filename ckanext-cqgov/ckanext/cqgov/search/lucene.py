@@ -577,10 +577,8 @@ class Compiler:
         if term.wildcard:
             inner = _CONTAINS_RE.fullmatch(term.text)
             if field in GRAM_INDEXED and inner:
-                text = inner.group(1)
                 return Sql(
-                    self._substring_test(GRAM_INDEXED[field], text, like_pattern(text)),
-                    "1.0",
+                    self._substring_test(GRAM_INDEXED[field], inner.group(1)), "1.0"
                 )
             pattern = self.bind(like_pattern(term.text))
             if field in STRING_COLUMNS:
@@ -619,19 +617,18 @@ class Compiler:
             return _FALSE
         source = NGRAM_SOURCES[field]
         value = "d.name" if source == "name" else "(d.stored ->> 'title')"
-        tests = [
-            self._substring_test(f"lower({value})", w, like_pattern(w)) for w in words
-        ]
+        tests = [self._substring_test(f"lower({value})", w) for w in words]
         return Sql("(" + " AND ".join(tests) + ")", "1.0")
 
-    def _substring_test(self, expression: str, text: str, pattern: str) -> str:
-        """``expression`` contains ``text`` (``pattern``: its LIKE escape),
-        narrowed by the GIN index on ``cqgov_bigrams(expression)`` (migration
-        9a4c3e5f2b07 names the indexed expressions)."""
+    def _substring_test(self, expression: str, text: str) -> str:
+        """``expression`` contains ``text``, narrowed by the GIN index on
+        ``cqgov_bigrams(expression)`` (migration 9a4c3e5f2b07 names the
+        indexed expressions)."""
         grams = self.bind(bigrams(text))
+        pattern = self.bind("%" + like_pattern(text) + "%")
         return (
             f"(cqgov_bigrams({expression}) @> CAST({grams} AS text[]) "
-            f"AND {expression} LIKE {self.bind('%' + pattern + '%')})"
+            f"AND {expression} LIKE {pattern})"
         )
 
     def text_query(self, field: str, term: Term) -> str | None:
