@@ -201,7 +201,8 @@ _RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
-_PASSPORT = r"^(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DSP]E[0-9]{7})$"
+_PASSPORT_FORMS = r"(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DSP]E[0-9]{7})"
+_PASSPORT = "^" + _PASSPORT_FORMS + "$"
 _PLATE = (
     "^[" + PROVINCE_CHARS + r"][A-HJ-NP-Z][·•]?(?:[A-HJ-NP-Z0-9]{5}"
     r"|[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{4}[挂学警])$"
@@ -358,7 +359,8 @@ def _uscc_values(arr: pl.Expr) -> pl.Expr:
     )
 
 
-_USCC_SHAPE = r"^[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
+_USCC_FORM = r"[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
+_USCC_SHAPE = "^" + _USCC_FORM + "$"
 
 
 def uscc_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
@@ -1039,9 +1041,8 @@ _GLUED_QUAD = (
 # digits are a whole digit run), a unified social credit code anywhere in
 # one, a plate followed by capitals or digits: what sends a token to the
 # inner scan (with 11 or more digits in a row).
-_PASSPORT_IN = r"(?:[EG][0-9]{8}|E[A-HJ-NP-Z][0-9]{7}|[DSP]E[0-9]{7})(?:[^0-9]|$)"
-_USCC_IN = r"[1-9ANY][1-9][0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}"
-_MIXED_HINT = r"[0-9]{11}|" + _PASSPORT_IN + "|" + _USCC_IN
+_PASSPORT_IN = _PASSPORT_FORMS + "(?:[^0-9]|$)"
+_MIXED_HINT = r"[0-9]{11}|" + _PASSPORT_IN + "|" + _USCC_FORM
 _PLATE_PREFIX = (
     "[" + PROVINCE_CHARS + r"][A-HJ-NP-Z][·•]?"
     r"(?:[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{5})"
@@ -1072,7 +1073,7 @@ def _glued_parts(inner: pl.DataFrame) -> pl.DataFrame:
     ]
     at = pl.col("_w")
     codes = (
-        base.filter((length >= 18) & tok.str.contains(_USCC_IN))
+        base.filter((length >= 18) & tok.str.contains(_USCC_FORM))
         .with_columns(pl.int_ranges(0, length - 17, dtype=pl.Int64).alias("_w"))
         .explode("_w")
         .with_columns(
