@@ -61,6 +61,15 @@ def kinds(text: str) -> list[tuple[str, str]]:
         ("位置106.551556,29.563009", [("coordinates", "106.551556,29.563009")]),
         ("联系人：张三电话", [("name", "联系人：张三")]),
         ("王小明先生已到", [("name", "王小明先生")]),
+        # names in running text, before a word that follows a person
+        ("王芳来电反映噪音问题", [("name", "王芳来电")]),
+        ("经李明确认，材料齐全", [("name", "李明确认")]),
+        ("由张伟签收", [("name", "张伟签收")]),
+        ("张三说明情况", [("name", "张三说")]),
+        ("欧阳娜娜来电", [("name", "欧阳娜娜来电")]),
+        # a street and a house number without the district
+        ("住在民族路12号", [("address", "住在民族路12号")]),
+        ("红旗河沟街48号3栋", [("address", "红旗河沟街48号3栋")]),
         (
             "住重庆市渝中区解放碑路88号3栋2单元",
             [("address", "住重庆市渝中区解放碑路88号3栋2单元")],
@@ -86,6 +95,16 @@ def test_detects(text, expected):
         "金额12345.67元",
         "010-1234567",  # local number cannot start with 1
         "138123456789",  # 12 digits: not a mobile
+        # words starting with a surname character, before 已/在/于…
+        "林业局已回复",
+        "全市已完成整改",
+        "由于今日停电",
+        "明天上午九点在会议室开会",
+        "各项须按规定办理",
+        "数据项名称",
+        "万州区第3号文件",
+        "渝办发〔2019〕12号",
+        "渝中区民生路附近有积水",  # a street without a number: a place
     ],
 )
 def test_look_alikes_are_not_detected(text):
@@ -363,3 +382,36 @@ def test_stdnum_second_opinion_agrees_on_id_shaped_cards():
     mistyped = [synthetic.bad_resident_id(rng) for _ in range(500)]
     cards = {v for k, v in detectors.detect_texts(mistyped) if k == "bank_card"}
     assert {v for v in mistyped if verify.is_bank_card(v)} == cards
+
+
+def test_bare_names_are_checked_against_the_word_dictionary():
+    """The dictionary holds jieba's words starting like a surname and the
+    search's government terms; a rare personal name in jieba's dictionary
+    stays a name."""
+    words = set(detectors.common_words().to_list())
+    assert {"林业", "全市", "明天", "张贴", "万州区"} <= words
+    assert "王小明" not in words
+    assert kinds("王小明于今日到窗口办理业务") == [("name", "王小明于")]
+
+
+def test_translations_hold_no_names():
+    """The portal's own Chinese text (every zh_Hans_CN translation: CKAN's,
+    the extensions') names no person: nothing is taken for a name or an
+    address there."""
+    from pathlib import Path
+
+    import ckanext.cqgov
+
+    root = Path(ckanext.cqgov.__file__).parent / "translation" / "zh_Hans_CN"
+    texts = []
+    for po in sorted(root.glob("*.po")):
+        for line in po.read_text(encoding="utf-8").splitlines():
+            if line.startswith('msgstr "') and len(line) > 9:
+                texts.append(line[8:-1])
+    assert len(texts) > 1000
+    found = [
+        (kind, value)
+        for kind, value in detectors.detect_texts(texts)
+        if kind in ("name", "address")
+    ]
+    assert found == []

@@ -67,24 +67,25 @@ def test_precision_recall_per_detector():
 
 
 def test_bare_name_recall_is_measured():
-    """Names without a cue: only 先生/女士 forms are found; the figure is
-    printed so the README's statement stays true."""
+    """Names without a cue: found before 先生/女士 and before a word that
+    follows a person (9 of the 13 forms); the figure is printed so the
+    README's statement stays true."""
     rng = random.Random(11)
     corpus = synthetic.bare_name_corpus(rng, 2000)
     found = detectors.detect_texts([t for t, _ in corpus])
     hits = sum(1 for (kind, _v) in found if kind == "name")
     recall = hits / len(corpus)
     print(f"\nfree-text names without a cue: recall {recall:.3f}")
-    assert 0.3 <= recall <= 1.0
+    assert 0.6 <= recall <= 0.8
 
 
 def test_free_text_names_and_addresses_are_measured():
     """Names and addresses in running text, with look-alike text around
     them: recall per form and precision are printed (the README states
     them). What is asserted is what the detectors promise: names after a
-    cue or with 先生/女士 and addresses with district, road and number are
-    found, bare names and partial addresses mostly not, and look-alikes
-    are not taken for names or addresses."""
+    cue, with 先生/女士 or before a word that follows a person, and
+    addresses with road and number are found, a street without a number
+    is not, and look-alikes are not taken for names or addresses."""
     corpus = synthetic.free_text_corpus(random.Random(13), 3000)
     frame = pl.DataFrame({"t": [t for t, _ in corpus]})
     found = detectors.detect(frame, ["t"]).filter(
@@ -130,8 +131,10 @@ def test_free_text_names_and_addresses_are_measured():
     assert recall["name", "honorific"] >= 0.99
     assert recall["address", "full"] >= 0.99
     assert recall["address", "district+number"] >= 0.99
-    assert recall["name", "bare"] <= 0.5
-    assert recall["address", "road+number"] <= 0.5
+    assert recall["name", "bare"] >= 0.95
+    assert recall["address", "road+number"] >= 0.99
+    # a street without a house number is a place, not an address
+    assert recall["address", "district+road"] <= 0.5
 
 
 def test_corpus_output_has_no_residual(tmp_path):

@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import ipaddress
+from importlib import resources
 
 import polars as pl
 
@@ -133,13 +134,84 @@ NAME_CUES = (
     "投诉人",
     "监护人",
 )
-_NAME_CUE = "(?:" + "|".join(NAME_CUES) + r")[:：]? ?" + _SURNAME + _GIVEN + "{1,2}"
+# (和 right after a cue is the conjunction: 申请人和相关单位)
+_SURNAME_AFTER_CUE = (
+    "(?:"
+    + "|".join(COMPOUND_SURNAMES)
+    + "|["
+    + SINGLE_SURNAMES.replace("和", "")
+    + "])"
+)
+_NAME_CUE = (
+    "(?:" + "|".join(NAME_CUES) + r")[:：]? ?" + _SURNAME_AFTER_CUE + _GIVEN + "{1,2}"
+)
 _NAME_HONORIFIC = _SURNAME + _GIVEN + "{1,2}(?:先生|女士)"
 NAME_IN_TEXT = _SURNAME + _GIVEN + "{1,2}"
+# Names in running text with no cue: a surname and one or two characters
+# followed by a word that, in the remarks of administrative records, follows
+# a person (来电, 签收, 确认, 于, 已…). The candidate is then checked against
+# a word dictionary (see :func:`common_words`): ``林业局已回复`` is not 林业局
+# the person. A given name here holds no function character (不, 须, 名, 该…).
+PERSON_AFTER = (
+    "于",
+    "在",
+    "已",
+    "将",
+    "曾",
+    "未",
+    "因",
+    "到",
+    "来电",
+    "来访",
+    "来信",
+    "来函",
+    "反映",
+    "表示",
+    "称",
+    "说",
+    "认为",
+    "签收",
+    "签字",
+    "签名",
+    "确认",
+    "办理",
+    "领取",
+    "提交",
+    "申请",
+    "前往",
+    "投诉",
+    "咨询",
+    "举报",
+    "拨打",
+    "要求",
+    "同意",
+    "拒绝",
+    "填写",
+    "本人",
+    "家属",
+    "同志",
+    "老师",
+    "医生",
+    "师傅",
+    "等人",
+    "一家",
+)
+_AFTER = "(?:" + "|".join(sorted(PERSON_AFTER, key=len, reverse=True)) + ")"
+_NOT_GIVEN_BARE = "不也都就还须应会要得所其而且这那此该各每某本个些们名"
+_GIVEN_BARE = r"[\p{Han}--[" + _NOT_GIVEN + _NOT_GIVEN_BARE + "]]"
+_NAME_BARE = _SURNAME + _GIVEN_BARE + "{1,2}" + _AFTER
+# (split: the shortest given name before the following word)
+_NAME_BARE_SPLIT = "^()(" + _SURNAME + _GIVEN_BARE + "{1,2}?)(" + _AFTER + ")$"
 
 _ADDRESS = (
     r"(?:\p{Han}{2,6}?(?:省|自治区|市))?\p{Han}{1,8}?(?:区|县|旗)"
     r"[\p{Han}0-9]{1,12}?(?:大道|路|街|巷|道|村|镇|乡|里)[0-9\-]+号"
+    r"(?:[0-9\-]+(?:栋|幢|单元|楼|层|室|号|户))*"
+)
+# A street and a house number without the district (住在民族路12号): a
+# household still. (A street without a number is a place, not an address.)
+_ADDRESS_STREET = (
+    r"\p{Han}{1,8}?(?:大道|路|街|巷)[0-9]+(?:-[0-9]+)?号"
     r"(?:[0-9\-]+(?:栋|幢|单元|楼|层|室|号|户))*"
 )
 
@@ -160,28 +232,31 @@ _ALTERNATIVES = (
     "[" + PROVINCE_CHARS + r"][A-Z][·•]?[A-Z0-9]+[挂学警]?",
     _NAME_CUE,
     _NAME_HONORIFIC,
+    _NAME_BARE,
     _ADDRESS,
+    _ADDRESS_STREET,
     r"[0-9A-Za-z]+",
 )
 CANDIDATES = "|".join(f"(?:{a})" for a in _ALTERNATIVES)
 _WHOLE_CELL = "^(?:" + CANDIDATES + ")$"
 # The name and address alternatives can only match in a cell holding a cue,
-# 先生/女士 or 号: cells without one are cut with the other alternatives
-# alone (the same matches, several times faster on Chinese text).
-_CUED = (_NAME_CUE, _NAME_HONORIFIC, _ADDRESS)
+# 先生/女士, a word following a person or 号: cells without one are cut with
+# the other alternatives alone (the same matches, several times faster on
+# Chinese text).
+_CUED = (_NAME_CUE, _NAME_HONORIFIC, _NAME_BARE, _ADDRESS, _ADDRESS_STREET)
 _CANDIDATES_UNCUED = "|".join(f"(?:{a})" for a in _ALTERNATIVES if a not in _CUED)
-_CUES_IN_CELL = "|".join(("号", "先生", "女士", *NAME_CUES))
+_CUES_IN_CELL = "|".join(("号", "先生", "女士", *NAME_CUES, *PERSON_AFTER))
 
 # A necessary condition for a cell to hold any finding: :func:`classify`
-# only keeps tokens of 7 or more characters, tokens starting with a name cue
-# and tokens ending in 先生/女士; every such match of an alternative above
-# holds one of the separators or cues below, and every identifier made of
-# letters and digits alone (also those python-stdnum validates) is a run of
-# 9 or more of them holding 7 digits in a row (so masked values such as
-# ``91500000********X1`` are not scanned again). Keep this in step when
-# adding a kind (a test checks it on the labelled corpus). A literal-led
-# pattern, much cheaper than CANDIDATES: the residual scan extracts
-# candidates only where it matches.
+# only keeps tokens of 7 or more characters, names (after a cue, before
+# 先生/女士 or a word following a person) and street addresses; every such
+# match of an alternative above holds one of the separators or cues below,
+# and every identifier made of letters and digits alone (also those
+# python-stdnum validates) is a run of 9 or more of them holding 7 digits in
+# a row (so masked values such as ``91500000********X1`` are not scanned
+# again). Keep this in step when adding a kind (a test checks it on the
+# labelled corpus). A literal-led pattern, much cheaper than CANDIDATES: the
+# residual scan extracts candidates only where it matches.
 MAYBE_FINDING = "|".join(
     (
         r"[A-Za-z0-9._%+\-]@",  # e-mail
@@ -194,6 +269,7 @@ MAYBE_FINDING = "|".join(
         "[" + PROVINCE_CHARS + "][A-Z]",  # plates
         "(?:" + "|".join(NAME_CUES) + r")[:：]? ?\p{Han}{2}",
         r"\p{Han}{2}(?:先生|女士)",
+        r"\p{Han}{2}" + _AFTER,
     )
 )
 
@@ -236,6 +312,45 @@ def _weighted_sum(values: pl.Expr, weights: tuple[int, ...]) -> pl.Expr:
 
 
 @functools.lru_cache(maxsize=1)
+@functools.cache
+def common_words() -> pl.Series:
+    """Words of two or three characters starting like a surname, from
+    jieba's dictionary (it ships in jieba's wheel; the words seen at least
+    3 times in its corpus, 100 times for those it tags as personal names)
+    and the search's user dictionary of government terms: 林业, 全市, 明天,
+    万州区… A bare name candidate that is such a word, or starts with one,
+    is not taken for a name."""
+    surnames = set(SINGLE_SURNAMES)
+
+    def keep(word: str) -> bool:
+        return 2 <= len(word) <= 3 and (
+            word[0] in surnames or word[:2] in COMPOUND_SURNAMES
+        )
+
+    words = set()
+    with (resources.files("jieba") / "dict.txt").open(encoding="utf-8") as f:
+        for line in f:
+            word, freq, tag = line.split()
+            # (personal names in it, rare ones, are kept as names; its
+            # frequent "names" are words: 张贴, 陈列, 王府)
+            common = int(freq) >= (100 if tag.startswith("nr") else 3)
+            if common and keep(word):
+                words.add(word)
+    user = resources.files("ckanext.cqgov.search") / "data" / "userdict.txt"
+    with user.open(encoding="utf-8") as f:
+        for line in f:
+            word = line.split("#", 1)[0].split()[:1]
+            if word and keep(word[0]):
+                words.add(word[0])
+    return pl.Series(sorted(words), dtype=pl.Utf8)
+
+
+def _common_word(name: pl.Expr) -> pl.Expr:
+    words = common_words().implode()
+    compound = name.str.contains("^(?:" + "|".join(COMPOUND_SURNAMES) + ")")
+    return name.is_in(words) | (name.str.slice(0, 2).is_in(words) & ~compound)
+
+
 def _area_series() -> pl.Series:
     return pl.Series(sorted(areas.area_codes()), dtype=pl.Utf8)
 
@@ -622,19 +737,35 @@ def _empty_candidates() -> pl.DataFrame:
 
 
 _NAME_START = "^(?:" + "|".join(NAME_CUES) + ")"
+_AFTER_END = _AFTER + "$"
+
+
+def _named(tok: pl.Expr) -> pl.Expr:
+    """Tokens of the cue and 先生/女士 alternatives."""
+    return tok.str.contains(_NAME_START) | tok.str.contains("(?:先生|女士)$")
+
+
+def _may_be_short(tok: pl.Expr) -> pl.Expr:
+    """Tokens that may be findings with fewer than 7 characters: what the
+    name alternatives produce and street addresses (人民路1号)."""
+    return _named(tok) | tok.str.contains(_AFTER_END) | tok.str.contains("号")
 
 
 def _shape(tok: pl.Expr) -> pl.Expr:
     """A cheap first sort of candidate tokens; most tokens get none."""
     return (
-        pl.when(tok.str.contains(_NAME_START) | tok.str.contains("(?:先生|女士)$"))
+        # (first: a word that follows a person may follow a cue that starts
+        # like a name, 申请人曾**; see the kind expression)
+        pl.when(tok.str.contains(_AFTER_END))
+        .then(pl.lit("name_bare"))
+        .when(_named(tok))
         .then(pl.lit("name"))
+        .when(tok.str.contains("号$|号.*[0-9]"))
+        .then(pl.lit("address"))
         .when(tok.str.len_chars() < 7)
         .then(None)
         .when(tok.str.contains("@"))
         .then(pl.lit("email"))
-        .when(tok.str.contains("号$|号.*[0-9]"))
-        .then(pl.lit("address"))
         .when(tok.str.contains("[,，]"))
         .then(pl.lit("coordinates"))
         .when(tok.str.contains(r"^[0-9]+(?:\.[0-9]+){3}$"))
@@ -678,6 +809,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
     national = tok.str.replace(r"^(?:\+86|0086)[ \-]?", "")
     none = pl.lit(None, dtype=pl.Utf8)
     a18, a19 = pl.col("_a18"), pl.col("_a19")
+    bare_name = tok.str.extract(_NAME_BARE_SPLIT, 2)
     known_area = tok.str.slice(0, 6).is_in(_area_series().implode())
 
     def when(cond: pl.Expr, kind: str, otherwise: pl.Expr = none) -> pl.Expr:
@@ -686,7 +818,15 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
     return {
         "email": pl.lit("email"),
         "name": pl.lit("name"),
-        "address": when(tok.str.contains("(?:区|县|旗)"), "address"),
+        # A token ending in a word that follows a person: a bare name unless
+        # the dictionary knows it as a word; a name after a cue or before
+        # 先生/女士 whose given name ends like such a word (联系人：张曾).
+        "name_bare": pl.when(bare_name.is_not_null())
+        .then(when(~_common_word(bare_name), "name_bare"))
+        .otherwise(when(_named(tok), "name")),
+        "address": when(
+            tok.str.contains("(?:区|县|旗)|(?:大道|路|街|巷)[0-9]"), "address"
+        ),
         "coordinates": when(coordinates_valid(tok), "coordinates"),
         "ipv4": when(ipv4_valid(tok), "ipv4"),
         "intl": when(mobile_valid(national), "mobile"),
@@ -799,13 +939,10 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     if cands.height == 0:
         return _empty_findings()
     tok = pl.col("tok")
-    # Tokens shorter than 7 characters can only be names (every other shape
-    # below needs 7 or more): most tokens go here, before any other check.
-    cands = cands.filter(
-        (tok.str.len_chars() >= 7)
-        | tok.str.contains(_NAME_START)
-        | tok.str.contains("(?:先生|女士)$")
-    )
+    # Tokens shorter than 7 characters can only be names or street
+    # addresses (every other shape below needs 7 or more): most tokens go
+    # here, before any other check.
+    cands = cands.filter((tok.str.len_chars() >= 7) | _may_be_short(tok))
     if cands.height == 0:
         return _empty_findings()
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
@@ -995,6 +1132,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     splits = {
         "email": r"^()([^@]+)(@.*)$",
         "name": "^(.*?)(" + NAME_IN_TEXT + ")((?:先生|女士)?)$",
+        "name_bare": _NAME_BARE_SPLIT,
     }
     out = [
         found.filter(~kind_is.is_in(list(splits))).select(
@@ -1008,6 +1146,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         sub = found.filter(kind_is == kind)
         if sub.height == 0:
             continue
+        if kind == "name_bare":
+            sub = sub.with_columns(pl.lit("name").alias("kind"))
         groups = sub.select(tok.str.extract_groups(pattern).alias("_g"))["_g"]
         out.append(
             sub.select(

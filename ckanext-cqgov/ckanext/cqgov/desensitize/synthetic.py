@@ -264,13 +264,23 @@ def labelled_corpus(
 
 
 def bare_name_corpus(rng: random.Random, n: int) -> list[tuple[str, str]]:
-    """Names in running text without a cue (measures free-text name recall)."""
+    """Names in running text without a cue (measures free-text name recall),
+    in forms the detector knows a context for and in forms it does not
+    (``已通知{n}补充材料``: nothing around the name says it is one)."""
     forms = (
         "{n}于今日到窗口办理业务",
         "经{n}确认，材料齐全",
         "由{n}签收",
         "{n}先生已领取",
         "请{n}女士补充材料",
+        "{n}表示将按时整改",
+        "{n}在社区工作多年",
+        "{n}要求退还押金",
+        "{n}称其已搬离",
+        "{n}今天上午来过",
+        "已通知{n}补充材料",
+        "请{n}尽快处理",
+        "{n}的申请已受理",
     )
     out = []
     for _ in range(n):
