@@ -102,6 +102,10 @@ def test_detects(text, expected):
         "明天上午九点在会议室开会",
         "各项须按规定办理",
         "数据项名称",
+        "龙洞村将举行村民大会",  # places and institutions
+        "田坝乡于2020年撤并",
+        "石油路街道在开展排查",
+        "马家沟站已关闭",
         "万州区第3号文件",
         "渝办发〔2019〕12号",
         "渝中区民生路附近有积水",  # a street without a number: a place

@@ -197,7 +197,12 @@ PERSON_AFTER = (
     "一家",
 )
 _AFTER = "(?:" + "|".join(sorted(PERSON_AFTER, key=len, reverse=True)) + ")"
-_NOT_GIVEN_BARE = "不也都就还须应会要得所其而且这那此该各每某本个些们名"
+# (function characters, and the last characters of place and institution
+# names: 龙洞村, 田坝乡, 石油路街道)
+_NOT_GIVEN_BARE = (
+    "不也都就还须应会要得所其而且这那此该各每某本个些们名"
+    "镇乡村区县市省局委办厅院站队处科室部社厂店馆场园校街路巷道楼组团司"
+)
 _GIVEN_BARE = r"[\p{Han}--[" + _NOT_GIVEN + _NOT_GIVEN_BARE + "]]"
 _NAME_BARE = _SURNAME + _GIVEN_BARE + "{1,2}" + _AFTER
 # (split: the shortest given name before the following word)
