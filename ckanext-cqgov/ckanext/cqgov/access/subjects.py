@@ -14,6 +14,7 @@ from typing import Any
 from ckan import model
 from ckan.common import asbool
 
+from ckanext.cqgov import batch_memo
 from ckanext.cqgov.access import policy
 from ckanext.cqgov.access.model import grants_for, utcnow
 
@@ -141,7 +142,10 @@ def entry_for(
     values = _package_values(package)
     owner = values.get("owner_org") or "-"
     if org_extras is None:
-        org_extras = _org_extras([owner]).get(owner, {})
+        org_extras = batch_memo.remembered(
+            ("organization_extras", owner),
+            lambda: _org_extras([owner]).get(owner, {}),
+        )
     return policy.Entry(
         id=values["id"],
         owner_org=owner,
