@@ -316,13 +316,15 @@ def pinyin_key(text: str) -> str:
     a substring of the title. Polyphones are read in context (``重庆`` →
     ``chongqing``, pypinyin's phrase dictionary); other characters are left
     out. Empty when ``text`` has no Chinese characters."""
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import lazy_pinyin
 
-    han = to_simplified(text)
-    full = "".join(lazy_pinyin(han, errors="ignore"))
+    syllables = lazy_pinyin(to_simplified(text), errors="ignore")
+    full = "".join(syllables)
     if not full:
         return ""
-    initials = "".join(lazy_pinyin(han, style=Style.FIRST_LETTER, errors="ignore"))
+    # the initials are the syllables' first letters (pypinyin's FIRST_LETTER
+    # style, without reading the text a second time)
+    initials = "".join(syllable[:1] for syllable in syllables)
     return f"{full} {initials}"
 
 
