@@ -242,3 +242,12 @@ def test_memo_only_inside_a_scope():
         assert batch_memo.remembered("k", compute) == 3
     with batch_memo.scope():
         assert batch_memo.remembered("k", compute) == 4
+
+
+def test_remember_only_inside_a_scope():
+    batch_memo.remember("k", "given")
+    assert batch_memo.remembered("k", lambda: "read") == "read"
+    with batch_memo.scope():
+        batch_memo.remember("k", "given")
+        assert batch_memo.remembered("k", lambda: "read") == "given"
+    assert batch_memo.remembered("k", lambda: "read") == "read"

@@ -3,8 +3,9 @@
 Hooks that run once per dataset (``after_dataset_show``, permission labels)
 read organization-level facts: the same few rows for every dataset of an
 organization. Inside :func:`scope` (the search-index rebuild opens one per
-batch of datasets) :func:`remembered` answers a repeated look-up from memory;
-outside it, every call reads the database as before.
+batch of datasets) :func:`remembered` answers a repeated look-up from memory,
+or one :func:`remember` was given from a bulk read; outside it, every call
+reads the database as before.
 """
 
 from __future__ import annotations
@@ -40,3 +41,11 @@ def remembered(key: Hashable, compute: Callable[[], T]) -> T:
     if key not in memo:
         memo[key] = compute()
     return memo[key]
+
+
+def remember(key: Hashable, value: Any) -> None:
+    """Inside :func:`scope`, answer :func:`remembered` for ``key`` with
+    ``value`` (read in bulk beforehand); outside it, nothing."""
+    memo = _memo.get()
+    if memo is not None:
+        memo[key] = value

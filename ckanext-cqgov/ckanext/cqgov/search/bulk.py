@@ -22,7 +22,9 @@ from ckan import model, plugins
 from ckan.lib import dictization
 from ckan.lib.dictization import model_dictize
 from ckan.types import Context
-from sqlalchemy import orm
+
+from ckanext.cqgov import batch_memo
+from ckanext.cqgov.access import subjects
 
 #: datasets read (and their documents built) per batch
 BATCH_SIZE = 200
@@ -202,14 +204,8 @@ def _dictize(pkg: model.Package, rows: _Rows, context: Context) -> dict[str, Any
 
 
 def load_packages(ids: list[str]) -> dict[str, model.Package]:
-    """The packages with these ids, their extras loaded with them (the
-    permission labels read them)."""
-    found = (
-        model.Session.query(model.Package)
-        .options(orm.selectinload(model.Package._extras))
-        .filter(model.Package.id.in_(ids))
-        .all()
-    )
+    """The packages with these ids."""
+    found = model.Session.query(model.Package).filter(model.Package.id.in_(ids)).all()
     return {p.id: p for p in found}
 
 
@@ -218,7 +214,9 @@ def package_dicts(
 ) -> list[tuple[model.Package, dict[str, Any]]]:
     """What ``package_show(context, {"id": id})`` returns for each id, with
     ``context`` from :func:`show_context` (no validation, no cache), in the
-    order of ``ids``; ids that are not package ids are left out.
+    order of ``ids``; ids that are not package ids are left out. Inside a
+    :func:`~ckanext.cqgov.batch_memo.scope`, each package's extras are
+    remembered for its permission labels.
 
     Raises whatever dictization or a plugin hook raises; the caller then
     falls back to ``package_show`` one dataset at a time.
@@ -228,6 +226,12 @@ def package_dicts(
     rows = _Rows(packages)
     out = []
     for pkg in packages:
+        # the permission labels read the extras of the package object (every
+        # row, as its ``extras`` has them): given from the rows read here
+        batch_memo.remember(
+            subjects.package_extras_key(pkg.id),
+            {row.key: row.value for row in rows.extras.get(pkg.id, [])},
+        )
         context["package"] = pkg
         package_dict = _dictize(pkg, rows, context)
         for item in plugins.PluginImplementations(plugins.IPackageController):
