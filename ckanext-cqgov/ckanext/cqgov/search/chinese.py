@@ -27,6 +27,7 @@ Pure module: imports nothing from CKAN.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -130,6 +131,7 @@ def configure(
         _state.extra_dicts, _state.extra_synonyms, _state.cache_dir = new
         _state.tokenizer = None
         _state.synonyms = None
+        _index_words.cache_clear()
 
 
 # ---------------------------------------------------------------- normalizing
@@ -263,9 +265,17 @@ def query_words(text: str) -> list[str]:
 def index_words(text: str) -> list[str]:
     """Words to index for ``text``: precise words in order, then the extra
     sub-words of search mode (each once)."""
+    return list(_index_words(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _index_words(text: str) -> tuple[str, ...]:
+    # Index texts repeat across datasets (organization titles, tags, data
+    # item and resource names): segmented once. Emptied when the dictionaries
+    # change (configure).
     normalized = normalize(text)
     if not normalized.strip():
-        return []
+        return ()
     tokenizer = _tokenizer()
     precise = _wordy(tokenizer.cut(normalized, HMM=True))
     extra: dict[str, None] = {}
@@ -276,7 +286,7 @@ def index_words(text: str) -> list[str]:
                 if sub not in seen:
                     extra[sub] = None
                     seen.add(sub)
-    return precise + list(extra)
+    return (*precise, *extra)
 
 
 def _subwords(tokenizer, word: str) -> list[str]:
