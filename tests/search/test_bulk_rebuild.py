@@ -202,6 +202,26 @@ def visible_count(q: str) -> int:
     )["count"]
 
 
+def test_force_skips_a_failing_dataset_as_in_ckan(catalog, monkeypatch):
+    from ckan.lib.search.index import PackageSearchIndex
+
+    failing = catalog["datasets"]["public"]["id"]
+    update_dict = PackageSearchIndex.update_dict
+
+    def fails_for_one(self, pkg_dict, defer_commit=False):
+        if pkg_dict["id"] == failing:
+            raise ValueError("cannot index this one")
+        return update_dict(self, pkg_dict, defer_commit)
+
+    monkeypatch.setattr(PackageSearchIndex, "update_dict", fails_for_one)
+    with pytest.raises(ValueError):
+        search.rebuild(quiet=True, defer_commit=True, clear=True)
+    search.rebuild(quiet=True, defer_commit=True, clear=True, force=True)
+    indexed = set(stored_documents())
+    assert failing not in indexed
+    assert catalog["datasets"]["private"]["id"] in indexed
+
+
 def test_access_rules_after_a_bulk_rebuild(catalog):
     search.rebuild(quiet=True, defer_commit=True, clear=True)
     private = catalog["datasets"]["private"]["name"]
