@@ -34,6 +34,10 @@ def test_width_folding_and_lowercase():
 
 def test_accents_are_folded():
     assert terms(analysis.query_tokens("Café")) == ["cafe"]
+    # also next to Chinese text; text without accented letters as it was
+    assert terms(analysis.query_tokens("重庆Café")) == ["重庆", "cafe"]
+    assert analysis.fold("医院ÀÉ") == "医院ae"
+    assert analysis.fold("醫院 ＰＭ２.５") == "醫院 pm2.5"
 
 
 def test_word_delimiter_splits_case_digits_and_punctuation():

@@ -105,3 +105,18 @@ def test_extra_dictionary_and_synonyms_from_configuration(tmp_path):
 def test_missing_configured_file_is_reported(tmp_path):
     with pytest.raises(FileNotFoundError):
         chinese.configure(extra_dicts=[str(tmp_path / "missing.txt")])
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("渝中区医院", "yuzhongquyiyuan yzqyy"),
+        ("重庆市银行行长", "chongqingshiyinhanghangzhang cqsyhhz"),
+        ("醫院 PM2.5 监测", "yiyuanjiance yyjc"),  # traditional; ASCII left out
+        ("绿色出行", "lvsechuxing lscx"),
+        ("Bus routes 2024", ""),
+        ("", ""),
+    ],
+)
+def test_pinyin_key(text, expected):
+    assert chinese.pinyin_key(text) == expected

@@ -14,6 +14,7 @@ from typing import Any
 from ckan import model
 from ckan.common import asbool
 
+from ckanext.cqgov import batch_memo
 from ckanext.cqgov.access import policy
 from ckanext.cqgov.access.model import grants_for, utcnow
 
@@ -116,9 +117,18 @@ def _choice(value: Any, allowed: frozenset[str]) -> str | None:
     return value if value in allowed else None
 
 
+def package_extras_key(package_id: str) -> tuple[str, str]:
+    """The :mod:`~ckanext.cqgov.batch_memo` key of a package's extras
+    (``{key: value}`` as ``model.Package.extras`` has them)."""
+    return ("package_extras", package_id)
+
+
 def _package_values(package: Any) -> dict[str, Any]:
     if isinstance(package, model.Package):
-        extras = package.extras
+        # (the bulk search-index rebuild gives them from its own read)
+        extras = batch_memo.remembered(
+            package_extras_key(package.id), lambda: package.extras
+        )
         return {
             "id": package.id,
             "owner_org": package.owner_org,
@@ -141,7 +151,10 @@ def entry_for(
     values = _package_values(package)
     owner = values.get("owner_org") or "-"
     if org_extras is None:
-        org_extras = _org_extras([owner]).get(owner, {})
+        org_extras = batch_memo.remembered(
+            ("organization_extras", owner),
+            lambda: _org_extras([owner]).get(owner, {}),
+        )
     return policy.Entry(
         id=values["id"],
         owner_org=owner,

@@ -6,19 +6,25 @@ from typing import Any
 
 from ckan import model
 
+from ckanext.cqgov import batch_memo
+
 
 def organization_uscc(org_id: str | None) -> str | None:
     """The unified social credit code of an organization, if it has one."""
     if not org_id:
         return None
-    row = (
-        model.Session.query(model.GroupExtra.value)
-        .filter(model.GroupExtra.group_id == org_id)
-        .filter(model.GroupExtra.key == "uscc")
-        .filter(model.GroupExtra.state == "active")
-        .first()
-    )
-    return row[0] if row and row[0] else None
+
+    def read() -> str | None:
+        row = (
+            model.Session.query(model.GroupExtra.value)
+            .filter(model.GroupExtra.group_id == org_id)
+            .filter(model.GroupExtra.key == "uscc")
+            .filter(model.GroupExtra.state == "active")
+            .first()
+        )
+        return row[0] if row and row[0] else None
+
+    return batch_memo.remembered(("organization_uscc", org_id), read)
 
 
 def add_provider_code(pkg_dict: dict[str, Any]) -> dict[str, Any]:

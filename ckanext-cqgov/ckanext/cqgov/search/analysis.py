@@ -41,6 +41,9 @@ _CJK_RANGES = (
     "\U00020000-\U0003134f"  # extensions B-G
 )
 _WORD_RE = re.compile(r"[^\W_]+")
+# Latin letters with accents (what _fold_char changes); text without any,
+# e.g. all Chinese, is left as it is without a look at each character
+_ACCENTED_RE = re.compile("[\u00c0-\u024f]")
 _CJK_SPLIT_RE = re.compile(f"([{_CJK_RANGES}]+)")
 _CJK_RUN_RE = re.compile(f"^[{_CJK_RANGES}]+$")
 # Parts of a non-CJK word: upper-case run followed by lower case letters
@@ -56,7 +59,7 @@ def fold(text: str) -> str:
 
 def _fold_keep_case(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
-    if not text.isascii():
+    if not text.isascii() and _ACCENTED_RE.search(text):
         text = "".join(_fold_char(c) for c in text)
     return text
 

@@ -27,6 +27,7 @@ Pure module: imports nothing from CKAN.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import re
@@ -130,6 +131,7 @@ def configure(
         _state.extra_dicts, _state.extra_synonyms, _state.cache_dir = new
         _state.tokenizer = None
         _state.synonyms = None
+        _index_words.cache_clear()
 
 
 # ---------------------------------------------------------------- normalizing
@@ -263,9 +265,17 @@ def query_words(text: str) -> list[str]:
 def index_words(text: str) -> list[str]:
     """Words to index for ``text``: precise words in order, then the extra
     sub-words of search mode (each once)."""
+    return list(_index_words(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _index_words(text: str) -> tuple[str, ...]:
+    # Index texts repeat across datasets (organization titles, tags, data
+    # item and resource names): segmented once. Emptied when the dictionaries
+    # change (configure).
     normalized = normalize(text)
     if not normalized.strip():
-        return []
+        return ()
     tokenizer = _tokenizer()
     precise = _wordy(tokenizer.cut(normalized, HMM=True))
     extra: dict[str, None] = {}
@@ -276,7 +286,7 @@ def index_words(text: str) -> list[str]:
                 if sub not in seen:
                     extra[sub] = None
                     seen.add(sub)
-    return precise + list(extra)
+    return (*precise, *extra)
 
 
 def _subwords(tokenizer, word: str) -> list[str]:
@@ -316,13 +326,15 @@ def pinyin_key(text: str) -> str:
     a substring of the title. Polyphones are read in context (``重庆`` →
     ``chongqing``, pypinyin's phrase dictionary); other characters are left
     out. Empty when ``text`` has no Chinese characters."""
-    from pypinyin import Style, lazy_pinyin
+    from pypinyin import lazy_pinyin
 
-    han = to_simplified(text)
-    full = "".join(lazy_pinyin(han, errors="ignore"))
+    syllables = lazy_pinyin(to_simplified(text), errors="ignore")
+    full = "".join(syllables)
     if not full:
         return ""
-    initials = "".join(lazy_pinyin(han, style=Style.FIRST_LETTER, errors="ignore"))
+    # the initials are the syllables' first letters (pypinyin's FIRST_LETTER
+    # style, without reading the text a second time)
+    initials = "".join(syllable[:1] for syllable in syllables)
     return f"{full} {initials}"
 
 
