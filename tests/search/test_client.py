@@ -605,3 +605,21 @@ class TestSubstringIndex:
                 )
             )
         assert index in plan, plan
+
+
+def test_the_columns_every_search_reads_stay_in_the_row(index_table):
+    """Storage MAIN (migration b6d1f0a3c4e2): the key, the filters and the
+    segmented words are not moved out of line while the large columns are."""
+    from ckan.model import meta
+
+    with meta.engine.connect() as conn:
+        storage = dict(
+            conn.exec_driver_sql(
+                "SELECT attname, attstorage FROM pg_attribute "
+                "WHERE attrelid = 'cqgov_search_doc'::regclass AND attnum > 0"
+            ).fetchall()
+        )
+    for column in ("index_id", "permission_labels", "capacity", "state", "zh"):
+        assert storage[column] == "m", column
+    for column in ("stored", "fields", "tsv"):
+        assert storage[column] == "x", column

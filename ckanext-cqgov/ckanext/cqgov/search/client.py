@@ -39,7 +39,7 @@ from . import document, lucene, schema
 
 log = logging.getLogger(__name__)
 
-TABLE = "cqgov_search_doc"
+TABLE = lucene.INDEX_TABLE
 URL = "postgresql+cqgov-pgsearch://" + TABLE
 
 _DATETIME_RE = re.compile(
