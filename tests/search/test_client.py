@@ -605,3 +605,30 @@ class TestSubstringIndex:
                 )
             )
         assert index in plan, plan
+
+
+def test_the_columns_every_search_reads_stay_in_the_row(index_table):
+    """Storage MAIN (migrations b6d1f0a3c4e2, c7e2a4b9d1f3): the key, the
+    filters, the segmented words and the facet values are not moved out of
+    line while the large columns are."""
+    from ckan.model import meta
+
+    with meta.engine.connect() as conn:
+        storage = dict(
+            conn.exec_driver_sql(
+                "SELECT attname, attstorage FROM pg_attribute "
+                "WHERE attrelid = 'cqgov_search_doc'::regclass AND attnum > 0"
+            ).fetchall()
+        )
+    for column in ("index_id", "permission_labels", "capacity", "state", "zh"):
+        assert storage[column] == "m", column
+    for column in ("stored", "fields", "tsv"):
+        assert storage[column] == "x", column
+    # rows up to 2400 bytes are not compressed (c7e2a4b9d1f3): facets stay
+    # readable without decompressing
+    with meta.engine.connect() as conn:
+        options = conn.exec_driver_sql(
+            "SELECT reloptions FROM pg_class WHERE oid = 'cqgov_search_doc'::regclass"
+        ).scalar()
+    assert "toast_tuple_target=2400" in (options or [])
+    assert storage["facets"] == "m"

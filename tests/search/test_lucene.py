@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
-from ckanext.cqgov.search import datemath, lucene
+from ckanext.cqgov.search import datemath, lucene, schema
 from ckanext.cqgov.search.lucene import Bool, Exists, MatchAll, Range, Term
 
 
@@ -204,7 +205,7 @@ def _dismax(term: str) -> str:
 def test_catch_all_score_of_one_word_reuses_the_segmented_match():
     # a one-word term: the catch-all test is answered by the zh probe first
     score = _dismax("停车场")
-    assert "(d.zh @@" in score and "OR (d.tsv @@" in score
+    assert "(d.zh @@" in score and "OR (EXISTS (SELECT 1" in score
 
 
 @pytest.mark.parametrize(
@@ -247,3 +248,66 @@ def test_catch_all_score_of_phrases_and_prefixes_reads_tsv_alone(term):
 )
 def test_implied_by_segmented(queries, implied):
     assert lucene._implied_by_segmented(queries) is implied
+
+
+def test_catch_all_row_test_asks_the_index_first():
+    # row by row, tsv is read only if some document has the word at all
+    compiler = lucene.Compiler(qf=QF, tie=0.1)
+    sql = compiler.compile(lucene.Term(None, "公共交通"))
+    assert sql.test is not None and sql.test != sql.where
+    assert "EXISTS (SELECT 1 FROM cqgov_search_doc AS g WHERE g.tsv @@" in sql.test
+    assert "EXISTS" in sql.score
+    # the index form (WHERE) keeps the plain test the GIN index answers
+    assert "EXISTS" not in sql.where and "(d.tsv @@" in sql.where
+    # an optional clause's score is counted by its row test
+    both = compiler.compile(lucene.parse("公交 OR 医院"))
+    assert "EXISTS" not in both.where and "EXISTS" in both.score
+
+
+@pytest.mark.parametrize(
+    "queries, lexeme",
+    [
+        (["'w':A", "'w':B", "'w':C", "'w':D"], "'w'"),
+        (["'it''s':A", "'it''s':B", "'it''s':C", "'it''s':D"], "'it''s'"),
+        (["'a:b':D", "'a:b':C", "'a:b':B", "'a:b':A"], "'a:b'"),
+        # not every weight, another word, phrase, prefix, no weight
+        (["'w':A", "'w':B", "'w':C"], None),
+        (["'w':A", "'w':B", "'w':C", "'v':D"], None),
+        (["'a':A <-> 'b':A", "'a':B <-> 'b':B", "'a':C <-> 'b':C", "'a':D"], None),
+        (["'w':*A", "'w':*B", "'w':*C", "'w':*D"], None),
+        (["'w'"], None),
+    ],
+)
+def test_any_weight(queries, lexeme):
+    assert lucene._any_weight(queries) == lexeme
+
+
+def test_segmented_probe_of_one_word_has_no_weights():
+    qf = [(f, 1.0) for f in schema.SEGMENTED_FIELDS] + [("text", 0.5)]
+    compiler = lucene.Compiler(qf=qf, tie=0.1)
+    compiler.compile(lucene.Term(None, "停车场"))
+    assert "'停车场'" in compiler.params.values()
+    phrase = lucene.Compiler(qf=qf, tie=0.1)
+    phrase.compile(lucene.Term(None, "PM2.5"))
+    # a phrase keeps its weights (positions are not compared across fields)
+    assert any(
+        isinstance(v, str) and "'pm':A" in v and "'pm':D" in v
+        for v in phrase.params.values()
+    )
+
+
+def test_dismax_score_by_lookup():
+    compiler = lucene.Compiler(qf=QF, tie=0.1)
+    score = compiler.compile(lucene.Term(None, "停车场")).score
+    assert "AS numeric[]))[(" in score and "SELECT 0.9" not in score
+    table = next(v for v in compiler.params.values() if str(v).startswith("{"))
+    values = [Decimal(v) for v in table[1:-1].split(",")]
+    # QF: title 10, notes 2, name 4, text 0.5 → bits 1, 2, 4, 8
+    assert len(values) == 16 and values[0] == 0
+    assert values[1] == Decimal("10.0")  # title alone: 0.9*10 + 0.1*10
+    assert values[0b1001] == Decimal("0.9") * 10 + Decimal("0.1") * Decimal("10.5")
+    assert values[0b0110] == Decimal("0.9") * 4 + Decimal("0.1") * 6
+    # more fields than MASK_FIELDS_MAX: the scalar subquery
+    many = [(f"extras_f{i}", 1.0) for i in range(lucene.MASK_FIELDS_MAX + 1)]
+    wide = lucene.Compiler(qf=many, tie=0.1).compile(lucene.Term(None, "abc")).score
+    assert "SELECT 0.9" in wide

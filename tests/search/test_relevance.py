@@ -422,3 +422,31 @@ def test_scores_are_the_same_without_the_catch_all_shortcut(monkeypatch):
     plain = {q: ranked(q) for q in queries}
     assert shortcut == plain
     assert sum(len(v) for v in plain.values()) > 100
+
+
+@pytest.mark.usefixtures("catalog")
+def test_scores_are_the_same_without_the_row_test_shortcuts(monkeypatch):
+    """The unweighted probe of a word over every segmented field, the
+    whole-index check before a catch-all test row by row and the dismax
+    score by lookup give the very rows and scores of the plain tests."""
+    from ckanext.cqgov.search import lucene, segmented
+    from ckanext.cqgov.search.client import PgSolrClient
+
+    def ranked(q):
+        params = segmented.search_params({"q": q})
+        q_sent = params.pop("q")
+        result = PgSolrClient().search(q=q_sent, fl="id score", rows=1000, **params)
+        return [(d["id"], round(d["score"], 9)) for d in result.docs]
+
+    queries = [q for q, _top5, _absent in QUERIES] + ["公交", "营业执照", "工商执照"]
+    shortcut = {q: ranked(q) for q in queries}
+    monkeypatch.setattr(lucene, "_any_weight", lambda queries: None)
+    monkeypatch.setattr(lucene, "MASK_FIELDS_MAX", 0)
+    monkeypatch.setattr(
+        lucene.Compiler,
+        "_vector_row_test",
+        lambda self, column, query: f"({column} @@ CAST({query} AS tsquery))",
+    )
+    plain = {q: ranked(q) for q in queries}
+    assert shortcut == plain
+    assert sum(len(v) for v in plain.values()) > 100

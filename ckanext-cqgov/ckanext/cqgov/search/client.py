@@ -39,7 +39,7 @@ from . import document, lucene, schema
 
 log = logging.getLogger(__name__)
 
-TABLE = "cqgov_search_doc"
+TABLE = lucene.INDEX_TABLE
 URL = "postgresql+cqgov-pgsearch://" + TABLE
 
 _DATETIME_RE = re.compile(
@@ -431,9 +431,12 @@ class PgSolrClient:
         projection = self._projection(fl, binds)
         binds["rows"] = rows
         binds["start"] = start
-        # facet values: the set-returning function in the select list (one
-        # ProjectSet pass) rather than a lateral function scan, which builds a
-        # tuple store per row
+        # facet values: the matches grouped by their field's value (a jsonb
+        # array; most rows share one of a few), then the distinct arrays'
+        # elements counted with their rows' numbers, which counts each value
+        # as often as expanding every row would; the set-returning function
+        # in the select list (one ProjectSet pass) rather than a lateral
+        # function scan, which builds a tuple store per row
         facet_selects = []
         for i, field in enumerate(facet_fields):
             binds[f"ff{i}"] = field
@@ -441,15 +444,16 @@ class PgSolrClient:
             facet_order = (
                 value_order
                 if facet_sort == "index"
-                else f"count(*) DESC, {value_order}"
+                else f"sum(t.n) DESC, {value_order}"
             )
             facet_selects.append(
                 f""",
                 (SELECT COALESCE(json_agg(json_build_array(f.x, f.c)), '[]')
-                 FROM (SELECT t.x, count(*) AS c
-                       FROM (SELECT jsonb_array_elements_text(m.facet{i}) AS x
-                             FROM m) AS t
-                       GROUP BY t.x HAVING count(*) >= {int(facet_mincount)}
+                 FROM (SELECT t.x, CAST(sum(t.n) AS bigint) AS c
+                       FROM (SELECT jsonb_array_elements_text(g.v) AS x, g.n
+                             FROM (SELECT m.facet{i} AS v, count(*) AS n
+                                   FROM m GROUP BY m.facet{i}) AS g) AS t
+                       GROUP BY t.x HAVING sum(t.n) >= {int(facet_mincount)}
                        ORDER BY {facet_order}
                        LIMIT {"ALL" if facet_limit < 0 else int(facet_limit)}) AS f
                 ) AS facet{i}"""

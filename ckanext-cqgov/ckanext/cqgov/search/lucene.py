@@ -40,6 +40,7 @@ import dataclasses
 import json
 import math
 import re
+from decimal import Decimal
 from typing import Any, Union
 
 from luqum import tree as lt
@@ -292,6 +293,10 @@ def _mm_expr(expr: str, n: int) -> int:
 
 # ---------------------------------------------------------------- compiling
 
+INDEX_TABLE = "cqgov_search_doc"
+# dismax terms over at most this many fields score by lookup (2**n values)
+MASK_FIELDS_MAX = 8
+
 # Dedicated columns of the index table (hot filters and sorts).
 STRING_COLUMNS = frozenset(schema.STRING_COLUMNS)
 DATE_COLUMNS = frozenset(schema.DATE_COLUMNS)
@@ -321,6 +326,13 @@ _DATE_RE = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}"
 class Sql:
     where: str
     score: str = "0"
+    # ``where`` in the form to evaluate row by row (inside scores and
+    # counts), when it differs from the form the planner answers by index
+    test: str | None = None
+
+    @property
+    def row_test(self) -> str:
+        return self.where if self.test is None else self.test
 
 
 _TRUE = Sql("TRUE")
@@ -413,6 +425,25 @@ def _implied_by_segmented(queries: dict[str, str]) -> bool:
 
 
 _SINGLE_LEXEME_RE = re.compile(r"^'(?:[^']|'')*'$")
+_ALL_WEIGHTS = frozenset(w for w, _start in schema.SEGMENTED_FIELDS.values())
+
+
+def _any_weight(queries: list[str]) -> str | None:
+    """One lexeme queried with every weight the segmented column has (``'x':A
+    | 'x':B | …``, a dismax probe over all the segmented fields) is that
+    lexeme without weights: the same rows, and a GIN match the index answers
+    exactly, so the rows it finds are not re-tested (weighted queries are)."""
+    lexemes = set()
+    weights = set()
+    for query in queries:
+        lexeme, _, weight = query.rpartition(":")
+        if not _SINGLE_LEXEME_RE.match(lexeme) or len(weight) != 1:
+            return None
+        lexemes.add(lexeme)
+        weights.add(weight)
+    if len(lexemes) == 1 and weights == _ALL_WEIGHTS:
+        return lexemes.pop()
+    return None
 
 
 class Compiler:
@@ -476,49 +507,73 @@ class Compiler:
         must = [self.compile(n) for n in node.must]
         should = [self.compile(n) for n in node.should]
         must_not = [self.compile(n) for n in node.must_not]
-        conditions = [s.where for s in must if s.where != "TRUE"]
         if any(s.where == "FALSE" for s in must):
             return _FALSE
+        if any(s.where == "TRUE" for s in must_not):
+            return _FALSE
+        where = self._bool_condition(node, must, should, must_not, "where")
+        test = self._bool_condition(node, must, should, must_not, "row_test")
+        if where == "FALSE":
+            return _FALSE
+        scores = [s.score for s in must if s.score != "0"]
+        scores += [
+            f"(CASE WHEN {s.row_test} THEN {s.score} ELSE 0 END)"
+            for s in should
+            if s.score != "0" and s.where != "FALSE"
+        ]
+        return Sql(
+            where,
+            "(" + " + ".join(scores) + ")" if scores else "0",
+            None if test == where else test,
+        )
+
+    def _bool_condition(
+        self,
+        node: Bool,
+        must: list[Sql],
+        should: list[Sql],
+        must_not: list[Sql],
+        form: str,
+    ) -> str:
+        """The boolean's condition from its clauses' ``where`` (index form)
+        or ``row_test`` (row form); counts of matching optional clauses
+        (``mm``) are row tests either way."""
+
+        def cond(s: Sql) -> str:
+            return getattr(s, form)
+
+        conditions = [cond(s) for s in must if s.where != "TRUE"]
         if should and not must:
             live = [s for s in should if s.where != "FALSE"]
             k = node.min_should or 1
             if len(live) < k:
-                return _FALSE
+                return "FALSE"
             if any(s.where == "TRUE" for s in live) and k == 1:
                 pass
             elif k == 1:
-                conditions.append("(" + " OR ".join(s.where for s in live) + ")")
+                conditions.append("(" + " OR ".join(cond(s) for s in live) + ")")
             elif k >= len(live):
-                conditions.extend(s.where for s in live)
+                conditions.extend(cond(s) for s in live)
             else:
-                anyof = "(" + " OR ".join(s.where for s in live) + ")"
+                anyof = "(" + " OR ".join(cond(s) for s in live) + ")"
                 count = " + ".join(
-                    f"(CASE WHEN {s.where} THEN 1 ELSE 0 END)" for s in live
+                    f"(CASE WHEN {s.row_test} THEN 1 ELSE 0 END)" for s in live
                 )
                 conditions.append(f"{anyof} AND ({count}) >= {int(k)}")
         elif should and node.min_should:
             # dismax: mm also applies to the optional clauses next to required ones
             k = node.min_should
             if k == 1:
-                conditions.append("(" + " OR ".join(s.where for s in should) + ")")
+                conditions.append("(" + " OR ".join(cond(s) for s in should) + ")")
             else:
                 count = " + ".join(
-                    f"(CASE WHEN {s.where} THEN 1 ELSE 0 END)" for s in should
+                    f"(CASE WHEN {s.row_test} THEN 1 ELSE 0 END)" for s in should
                 )
                 conditions.append(f"({count}) >= {int(k)}")
         for s in must_not:
-            if s.where == "TRUE":
-                return _FALSE
             if s.where != "FALSE":
-                conditions.append(f"NOT COALESCE({s.where}, FALSE)")
-        where = "(" + " AND ".join(conditions) + ")" if conditions else "TRUE"
-        scores = [s.score for s in must if s.score != "0"]
-        scores += [
-            f"(CASE WHEN {s.where} THEN {s.score} ELSE 0 END)"
-            for s in should
-            if s.score != "0" and s.where != "FALSE"
-        ]
-        return Sql(where, "(" + " + ".join(scores) + ")" if scores else "0")
+                conditions.append(f"NOT COALESCE({cond(s)}, FALSE)")
+        return "(" + " AND ".join(conditions) + ")" if conditions else "TRUE"
 
     def _merge_array_terms(self, node: Bool) -> Sql | None:
         if node.must or node.must_not or len(node.should) < 2:
@@ -689,7 +744,7 @@ class Compiler:
                 if query is None:
                     continue
                 column = _vector_column(field)
-                where = f"({column} @@ CAST({self.bind(query)} AS tsquery))"
+                where = self._vector_row_test(column, self.bind(query))
                 text_queries.setdefault(column, []).append(query)
                 by_field[field] = query
             else:
@@ -704,12 +759,18 @@ class Compiler:
         # one index probe per vector column for all its fields (the compact
         # zh column first: a row it matches never reads the large tsv)
         probes = []
+        probe_tests = []
         probe_of: dict[str, str] = {}
         for column, queries in text_queries.items():
-            combined = " | ".join(f"({q})" for q in queries)
-            probe_of[column] = f"({column} @@ CAST({self.bind(combined)} AS tsquery))"
+            combined = _any_weight(queries) or " | ".join(f"({q})" for q in queries)
+            bound = self.bind(combined)
+            probe_of[column] = f"({column} @@ CAST({bound} AS tsquery))"
             probes.append(probe_of[column])
+            probe_tests.append(self._vector_row_test(column, bound))
         where = "(" + " OR ".join(probes + wheres) + ")"
+        test = "(" + " OR ".join(probe_tests + wheres) + ")"
+        if test == where:
+            test = None
         if "d.zh" in probe_of and _implied_by_segmented(by_field):
             # the catch-all field's test: true wherever a segmented field
             # matched (the same word is in the catch-all), which the compact
@@ -720,11 +781,13 @@ class Compiler:
             ]
         parts = [f"(CASE WHEN {w} THEN {b} ELSE 0 END)" for w, b in matches]
         if len(parts) == 1:
-            return Sql(where, parts[0])
+            return Sql(where, parts[0], test)
         best = "GREATEST(" + ", ".join(parts) + ")"
         tie = float(self.tie)
         if not tie:
-            return Sql(where, best)
+            return Sql(where, best, test)
+        if len(matches) <= MASK_FIELDS_MAX:
+            return Sql(where, self._dismax_score_by_mask(matches, tie), test)
         # each field's test once per row (GREATEST and the sum share them)
         alias = f"x{len(self.params)}"
         columns = [f"{alias}.c{i}" for i in range(len(parts))]
@@ -735,6 +798,44 @@ class Compiler:
             where,
             f"(SELECT {1 - tie} * {best} + {tie} * ({total}) "
             f"FROM (SELECT {inner}) AS {alias})",
+            test,
+        )
+
+    def _dismax_score_by_mask(
+        self, matches: list[tuple[str, float]], tie: float
+    ) -> str:
+        """The dismax score, ``(1 - tie) * best + tie * sum`` of the matching
+        fields' boosts, as a lookup: each field's test once per row makes a
+        bit of a number, which picks the score of that set of fields from an
+        array computed here (exact decimals, as PostgreSQL's numeric
+        arithmetic gives them)."""
+        best_weight = Decimal(f"{1 - tie}")
+        sum_weight = Decimal(f"{tie}")
+        boosts = [Decimal(f"{b}") for _w, b in matches]
+        scores = []
+        for mask in range(1 << len(matches)):
+            chosen = [b for i, b in enumerate(boosts) if mask >> i & 1]
+            best = max(chosen, default=Decimal(0))
+            scores.append(best_weight * best + sum_weight * sum(chosen, Decimal(0)))
+        table = self.bind("{" + ",".join(str(v) for v in scores) + "}")
+        bits = " + ".join(
+            f"(CASE WHEN {w} THEN {1 << i} ELSE 0 END)"
+            for i, (w, _b) in enumerate(matches)
+        )
+        return f"(CAST({table} AS numeric[]))[({bits}) + 1]"
+
+    def _vector_row_test(self, column: str, query: str) -> str:
+        """``column @@ query`` to evaluate row by row. For the large ``tsv``
+        (out of line: each test reads and decompresses it) the test is
+        first asked of the whole index, once per search: a word no document
+        has in ``tsv`` (a synonym or compound part absent from the catalog)
+        then costs nothing per row."""
+        test = f"({column} @@ CAST({query} AS tsquery))"
+        if column != "d.tsv":
+            return test
+        return (
+            f"(EXISTS (SELECT 1 FROM {INDEX_TABLE} AS g "
+            f"WHERE g.tsv @@ CAST({query} AS tsquery)) AND {test})"
         )
 
     def _range(self, node: Range) -> Sql:
