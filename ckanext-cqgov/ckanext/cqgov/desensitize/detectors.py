@@ -624,8 +624,30 @@ def _empty_candidates() -> pl.DataFrame:
 _NAME_START = "^(?:" + "|".join(NAME_CUES) + ")"
 
 
-def _shape(tok: pl.Expr) -> pl.Expr:
-    """A cheap first sort of candidate tokens; most tokens get none."""
+_MORE = "?"
+
+
+def _shaped_others(other: pl.DataFrame) -> pl.DataFrame:
+    """``other`` with its ``shape``: the common shapes (names, e-mail
+    addresses, short tokens) are sorted out first, the long list of tests
+    runs on the rest only."""
+    tok = pl.col("tok")
+    shape = pl.col("shape")
+    other = other.with_columns(_shape_first(tok).alias("shape"))
+    more = other.filter(shape == _MORE)
+    if more.height == 0:
+        return other
+    return pl.concat(
+        [
+            other.filter(shape != _MORE),
+            more.with_columns(_shape_rest(tok).alias("shape")),
+        ]
+    )
+
+
+def _shape_first(tok: pl.Expr) -> pl.Expr:
+    """A cheap first sort of candidate tokens (most tokens get none);
+    ``_MORE`` for the tokens that go on to :func:`_shape_rest`."""
     return (
         pl.when(tok.str.contains(_NAME_START) | tok.str.contains("(?:先生|女士)$"))
         .then(pl.lit("name"))
@@ -633,7 +655,14 @@ def _shape(tok: pl.Expr) -> pl.Expr:
         .then(None)
         .when(tok.str.contains("@"))
         .then(pl.lit("email"))
-        .when(tok.str.contains("号$|号.*[0-9]"))
+        .otherwise(pl.lit(_MORE))
+    )
+
+
+def _shape_rest(tok: pl.Expr) -> pl.Expr:
+    """The other shapes, tested in order; null for none."""
+    return (
+        pl.when(tok.str.contains("号$|号.*[0-9]"))
         .then(pl.lit("address"))
         .when(tok.str.contains("[,，]"))
         .then(pl.lit("coordinates"))
@@ -808,6 +837,15 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     )
     if cands.height == 0:
         return _empty_findings()
+    # Runs of digits alone (most tokens) need none of the rewrites and
+    # splits below: only runs of 11 or more can be findings.
+    cands = cands.with_columns(tok.str.contains("^[0-9]+$").alias("_p"))
+    runs = (
+        cands.filter(pl.col("_p") & (tok.str.len_chars() >= 11))
+        .drop("_p")
+        .with_columns(pl.lit("").alias("_lp"))
+    )
+    cands = cands.filter(~pl.col("_p")).drop("_p")
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
     # another length belongs to the following text.
     stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
@@ -828,13 +866,19 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # are set aside (``_lp``), the number is the token. When they hold
     # digits too (``No12abc023-…``) the number is a finding inside the
     # token and what precedes it is scanned as well (see ``lpd`` below).
-    lp = tok.str.extract(r"^([0-9A-Za-z]*[A-Za-z])(?:0[0-9]{2,3}-|[0-9]{3,4}[ \-])", 1)
-    cands = cands.with_columns(lp.fill_null("").alias("_lp")).with_columns(
-        tok.str.slice(pl.col("_lp").str.len_chars())
-    )
+    # (the capturing pattern runs only when some token has such letters)
+    glued = r"^([0-9A-Za-z]*[A-Za-z])(?:0[0-9]{2,3}-|[0-9]{3,4}[ \-])"
+    if cands.select(tok.str.contains(glued).any()).item():
+        cands = cands.with_columns(
+            tok.str.extract(glued, 1).fill_null("").alias("_lp")
+        ).with_columns(tok.str.slice(pl.col("_lp").str.len_chars()))
+    else:
+        cands = cands.with_columns(pl.lit("").alias("_lp"))
     cands = cands.with_columns(tok.str.contains(r"^[0-9]+X?$").alias("_d"))
     is_digits = pl.col("_d")
-    digit_toks = cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d")
+    digit_toks = pl.concat(
+        [runs, cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d")]
+    )
     other = cands.filter(~is_digits).drop("_d")
     other = other.with_columns(
         (
@@ -970,7 +1014,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     shaped = pl.concat(
         [
             digit_toks.with_columns(*plain, digit_shape.alias("shape")),
-            other.with_columns(*plain).with_columns(_shape(tok).alias("shape")),
+            _shaped_others(other.with_columns(*plain)),
             subs.select(*columns, "shape"),
             _glued_parts(inner).select(*columns, "shape"),
             plates.select(*columns, "shape"),
@@ -992,32 +1036,93 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # ``pre``/``part``/``post``: e-mail addresses split at the local part,
     # names after their cue; each split runs only on its own kind's rows.
     kind_is = pl.col("kind")
-    splits = {
-        "email": r"^()([^@]+)(@.*)$",
-        "name": "^(.*?)(" + NAME_IN_TEXT + ")((?:先生|女士)?)$",
-    }
     out = [
-        found.filter(~kind_is.is_in(list(splits))).select(
+        found.filter(~kind_is.is_in(list(_SPLITS))).select(
             *_FINDING_KEYS,
             pl.col("xpre").alias("pre"),
             tok.alias("part"),
             pl.col("xpost").alias("post"),
         )
     ]
-    for kind, pattern in splits.items():
+    for kind, split in _SPLITS.items():
         sub = found.filter(kind_is == kind)
         if sub.height == 0:
             continue
-        groups = sub.select(tok.str.extract_groups(pattern).alias("_g"))["_g"]
+        sub = split(sub)
         out.append(
             sub.select(
                 *_FINDING_KEYS,
-                (pl.col("xpre") + groups.struct.field("1")).alias("pre"),
-                pl.lit(groups.struct.field("2")).alias("part"),
-                (pl.lit(groups.struct.field("3")) + pl.col("xpost")).alias("post"),
+                (pl.col("xpre") + pl.col("_pre")).alias("pre"),
+                pl.col("_part").alias("part"),
+                (pl.col("_post") + pl.col("xpost")).alias("post"),
             )
         )
     return pl.concat(out)
+
+
+def _email_split(found: pl.DataFrame) -> pl.DataFrame:
+    """``^()([^@]+)(@.*)$`` on ``tok`` as ``_pre``, ``_part``, ``_post``
+    (null when the token does not have that form), without a capturing
+    regex: the local part is what precedes the first ``@`` (e-mail tokens
+    hold no newline)."""
+    halves = pl.col("tok").str.splitn("@", 2)
+    local, domain = pl.col("_l"), pl.col("_d")
+    ok = (local.str.len_bytes() > 0) & domain.is_not_null()
+    return (
+        found.with_columns(
+            halves.struct.field("field_0").alias("_l"),
+            halves.struct.field("field_1").alias("_d"),
+        )
+        .with_columns(
+            pl.when(ok).then(pl.lit("")).alias("_pre"),
+            pl.when(ok).then(local).alias("_part"),
+            pl.when(ok).then(pl.lit("@") + domain).alias("_post"),
+        )
+        .drop("_l", "_d")
+    )
+
+
+_COMPOUND = "(?:" + "|".join(COMPOUND_SURNAMES) + ")"
+_SINGLE = "[" + SINGLE_SURNAMES + "]"
+_HONORIFIC = "(?:先生|女士)?$"
+# The surname and given-name lengths the pattern
+# ``^(.*?)(NAME_IN_TEXT)((?:先生|女士)?)$`` tries, in its order (compound
+# surnames first, two given characters before one), each as an anchored
+# test of the name found: the first that holds fixes where the name ends.
+_NAME_LENGTHS = tuple(
+    ("^" + surname + _GIVEN + "{" + str(given) + "}" + _HONORIFIC, length + given)
+    for surname, length in ((_COMPOUND, 2), (_SINGLE, 1))
+    for given in (2, 1)
+)
+
+
+def _name_split(found: pl.DataFrame) -> pl.DataFrame:
+    """``^(.*?)(NAME_IN_TEXT)((?:先生|女士)?)$`` on ``tok`` as ``_pre`` (the
+    cue), ``_part`` (the name) and ``_post`` (先生/女士 or empty), null when
+    the token does not end in a name; matched without capturing groups (a
+    lazy DFA finds where the name starts, the anchored tests where it ends).
+    Name tokens hold no newline, which ``.`` would not cross."""
+    tok, pre, name = pl.col("tok"), pl.col("_c"), pl.col("_n")
+    length = pl.lit(None, dtype=pl.UInt32)
+    for pattern, chars in reversed(_NAME_LENGTHS):
+        length = pl.when(name.str.contains(pattern)).then(chars).otherwise(length)
+    found_ = pre.str.len_bytes() < tok.str.len_bytes()
+    return (
+        found.with_columns(
+            tok.str.replace("(?:" + NAME_IN_TEXT + ")" + _HONORIFIC, "").alias("_c")
+        )
+        .with_columns(tok.str.slice(pre.str.len_chars()).alias("_n"))
+        .with_columns(length.alias("_k"))
+        .with_columns(
+            pl.when(found_).then(pre).alias("_pre"),
+            pl.when(found_).then(name.str.head(pl.col("_k"))).alias("_part"),
+            pl.when(found_).then(name.str.slice(pl.col("_k"))).alias("_post"),
+        )
+        .drop("_c", "_n", "_k")
+    )
+
+
+_SPLITS = {"email": _email_split, "name": _name_split}
 
 
 _FINDING_KEYS = (
