@@ -218,10 +218,6 @@ def _bytes(tok: pl.Expr, width: int) -> pl.Expr:
     return tok.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, width))
 
 
-def _digit_at(arr: pl.Expr, i: int) -> pl.Expr:
-    return arr.arr.get(i, null_on_oob=True).cast(pl.Int32) - 48
-
-
 def _digit_values(arr: pl.Expr, width: int) -> pl.Expr:
     """:func:`_bytes` arrays as integer arrays of byte − 48 (digit values)."""
     return arr.cast(pl.Array(pl.Int32, width)) - 48
@@ -240,16 +236,20 @@ def _area_series() -> pl.Series:
     return pl.Series(sorted(areas.area_codes()), dtype=pl.Utf8)
 
 
-def ric18_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
+def ric18_valid(
+    tok: pl.Expr, arr: pl.Expr | None = None, date: pl.Expr | None = None
+) -> pl.Expr:
     """GB 11643 check character and birth date of 18-character tokens (the
     area check is a join, see :func:`_resolve_area`). ``arr``: the tokens'
     :func:`_bytes` already computed as a column (polars would recompute an
-    inline expression once per position)."""
+    inline expression once per position); ``date``: their
+    :func:`_date_digits` at 6, likewise."""
     arr = _bytes(tok, 18) if arr is None else arr
+    date = _date_digits(tok, 6) if date is None else date
     return (
         tok.str.contains(r"^[0-9]{17}[0-9X]$")
         & _ric18_check_ok(arr)
-        & _birth_date_digits_ok(arr, 6)
+        & _birth_date_digits_ok(date)
     )
 
 
@@ -262,17 +262,17 @@ def _ric18_check_ok(arr: pl.Expr) -> pl.Expr:
     return arr.arr.get(17, null_on_oob=True).cast(pl.Int32) == expected
 
 
-def _birth_date_digits_ok(arr: pl.Expr, at: int) -> pl.Expr:
-    """A valid YYYYMMDD date at byte ``at`` of digit arrays, from 1900 to
-    today (calendar arithmetic on integers instead of parsing strings)."""
+def _date_digits(tok: pl.Expr, at: int) -> pl.Expr:
+    """The eight digits at character ``at`` of digit tokens as one integer
+    (YYYYMMDD), for :func:`_birth_date_digits_ok`."""
+    return tok.str.slice(at, 8).cast(pl.Int32, strict=False)
 
-    def number(start: int, width: int) -> pl.Expr:
-        value = _digit_at(arr, start)
-        for i in range(start + 1, start + width):
-            value = value * 10 + _digit_at(arr, i)
-        return value
 
-    year, month, day = number(at, 4), number(at + 4, 2), number(at + 6, 2)
+def _birth_date_digits_ok(value: pl.Expr) -> pl.Expr:
+    """A valid date from 1900 to today, given as the integer YYYYMMDD (see
+    :func:`_date_digits`; calendar arithmetic on integers instead of parsing
+    dates)."""
+    year, month, day = value // 10000, value // 100 % 100, value % 100
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_days = (
         pl.when(month == 2)
@@ -286,10 +286,7 @@ def _birth_date_digits_ok(arr: pl.Expr, at: int) -> pl.Expr:
         (year >= 1900)
         & month.is_between(1, 12)
         & day.is_between(1, month_days)
-        & (
-            year * 10000 + month * 100 + day
-            <= today.year * 10000 + today.month * 100 + today.day
-        )
+        & (value <= today.year * 10000 + today.month * 100 + today.day)
     )
 
 
@@ -559,9 +556,25 @@ def split_candidates(
         return dict(zip(columns, row, strict=True))
 
     maybe = all_cells(columns, lambda c: c.str.contains(_WHOLE_CELL))
-    lone_cols = all_cells(
-        [c for c, ok in maybe.items() if ok],
-        lambda c: c.str.extract(CANDIDATES, 0) == c,
+
+    def first_match_is_cell(c: pl.Expr) -> pl.Expr:
+        # A cell of letters and digits alone is one match of the last
+        # alternative (every earlier one needs other characters), unless
+        # it starts with 0086, taken by the +86/0086 alternative first:
+        # only the other cells need the capturing test.
+        plain = c.str.contains("^[0-9A-Za-z]+$") & ~c.str.starts_with("0086")
+        rest = c.filter(~(c.is_null() | (c == "") | plain))
+        return (rest.str.extract(CANDIDATES, 0) == rest).all()
+
+    candidates = [c for c, ok in maybe.items() if ok]
+    lone_cols = dict(
+        zip(
+            candidates,
+            frame.select([first_match_is_cell(pl.col(c)) for c in candidates]).row(0)
+            if candidates
+            else (),
+            strict=True,
+        )
     )
     lone = [lone_cols.get(c, False) for c in columns]
     split = [c for c, whole in zip(columns, lone, strict=True) if not whole]
@@ -627,24 +640,6 @@ _NAME_START = "^(?:" + "|".join(NAME_CUES) + ")"
 _MORE = "?"
 
 
-def _shaped_others(other: pl.DataFrame) -> pl.DataFrame:
-    """``other`` with its ``shape``: the common shapes (names, e-mail
-    addresses, short tokens) are sorted out first, the long list of tests
-    runs on the rest only."""
-    tok = pl.col("tok")
-    shape = pl.col("shape")
-    other = other.with_columns(_shape_first(tok).alias("shape"))
-    more = other.filter(shape == _MORE)
-    if more.height == 0:
-        return other
-    return pl.concat(
-        [
-            other.filter(shape != _MORE),
-            more.with_columns(_shape_rest(tok).alias("shape")),
-        ]
-    )
-
-
 def _shape_first(tok: pl.Expr) -> pl.Expr:
     """A cheap first sort of candidate tokens (most tokens get none);
     ``_MORE`` for the tokens that go on to :func:`_shape_rest`."""
@@ -706,7 +701,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
     digits = tok.str.replace_all(r"[ \-]", "")
     national = tok.str.replace(r"^(?:\+86|0086)[ \-]?", "")
     none = pl.lit(None, dtype=pl.Utf8)
-    a18, a19 = pl.col("_a18"), pl.col("_a19")
+    a18, a19, ymd = pl.col("_a18"), pl.col("_a19"), pl.col("_ymd")
     known_area = tok.str.slice(0, 6).is_in(_area_series().implode())
 
     def when(cond: pl.Expr, kind: str, otherwise: pl.Expr = none) -> pl.Expr:
@@ -731,7 +726,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
             ),
         ),
         "d18": when(
-            ric18_valid(tok, a18) & known_area,
+            ric18_valid(tok, a18, ymd) & known_area,
             "resident_id_check",
         ),
         "d18_rest": when(
@@ -744,7 +739,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
             & ~(
                 known_area
                 & tok.str.slice(6, 2).is_in(list(areas.ID_CENTURIES))
-                & (_birth_date_digits_ok(a18, 6) | _ric18_check_ok(a18))
+                & (_birth_date_digits_ok(ymd) | _ric18_check_ok(a18))
             ),
             "bank_card",
             when(
@@ -776,8 +771,12 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
     digits = tok.str.replace_all(r"[ \-]", "")
     # Byte arrays for the check-character arithmetic, computed once.
     arrays = {
-        "d18": [_bytes(tok, 18).alias("_a18")],
-        "d18_rest": [_bytes(tok, 18).alias("_a18"), card_bytes(tok).alias("_a19")],
+        "d18": [_bytes(tok, 18).alias("_a18"), _date_digits(tok, 6).alias("_ymd")],
+        "d18_rest": [
+            _bytes(tok, 18).alias("_a18"),
+            card_bytes(tok).alias("_a19"),
+            _date_digits(tok, 6).alias("_ymd"),
+        ],
         "a18": [_bytes(tok, 18).alias("_a18")],
         "card": [card_bytes(tok).alias("_a19")],
         "grouped": [card_bytes(digits).alias("_a19")],
@@ -880,6 +879,14 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         [runs, cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d")]
     )
     other = cands.filter(~is_digits).drop("_d")
+    # Names, e-mail addresses and short tokens (see :func:`_shape_first`)
+    # get their shape first: none of them is alphanumeric and 7 or more
+    # characters long, which every split below needs, so those tests and
+    # the long list of other shapes (:func:`_shape_rest`) run on the rest.
+    shape = pl.col("shape")
+    other = other.with_columns(_shape_first(tok).alias("shape"))
+    first = other.filter(shape != _MORE)
+    other = other.filter(shape == _MORE).drop("shape")
     other = other.with_columns(
         (
             tok.str.contains(_MIXED_HINT)
@@ -916,7 +923,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         null_int.alias("_e"),
         null_int.alias("_v"),
     ]
-    if other.select(lpd.any()).item():
+    if pl.concat([first.select(lpd), other.select(lpd)])["_lp"].any():
         plain[1:] = [
             pl.when(lpd).then(pl.lit("")).otherwise(pl.col("_lp")).alias("xpre"),
             pl.lit("").alias("xpost"),
@@ -967,7 +974,9 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         [
             mixed.with_columns(tok.alias("whole"), zero.alias("_o")),
             lead.with_columns(zero.alias("_o")),
-            other.filter(lpd).with_columns(
+            pl.concat([first.drop("shape"), other])
+            .filter(lpd)
+            .with_columns(
                 (pl.col("_lp") + tok).alias("whole"),
                 pl.col("_lp").alias("tok"),
                 zero.alias("_o"),
@@ -1014,7 +1023,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     shaped = pl.concat(
         [
             digit_toks.with_columns(*plain, digit_shape.alias("shape")),
-            _shaped_others(other.with_columns(*plain)),
+            first.with_columns(*plain).select(*columns, "shape"),
+            other.with_columns(*plain).with_columns(_shape_rest(tok).alias("shape")),
             subs.select(*columns, "shape"),
             _glued_parts(inner).select(*columns, "shape"),
             plates.select(*columns, "shape"),
