@@ -923,7 +923,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         null_int.alias("_e"),
         null_int.alias("_v"),
     ]
-    if pl.concat([first.select(lpd), other.select(lpd)])["_lp"].any():
+    has_lpd = pl.concat([first.select(lpd), other.select(lpd)])["_lp"].any()
+    if has_lpd:
         plain[1:] = [
             pl.when(lpd).then(pl.lit("")).otherwise(pl.col("_lp")).alias("xpre"),
             pl.lit("").alias("xpost"),
@@ -953,82 +954,88 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
     )
     columns = digit_toks.columns + ["whole", "xpre", "xpost", "_s", "_e", "_v"]
-    # the alphanumeric text before a glued quad may hold identifiers too
-    lead = dotted.with_columns(
-        pl.col("tok").alias("whole"),
-        pl.col("tok").str.extract(r"^([0-9A-Za-z]*?)[0-9]+\.", 1),
-    ).filter(pl.col("tok").str.contains(_MIXED_HINT))
-    # Alphanumeric stretches scanned inside a token, ``_o`` where they
-    # start in it: mixed tokens, the text before a glued quad, the text
-    # before a landline or grouped number holding digits, the rest of a
-    # token after a glued plate.
-    zero = pl.lit(0, dtype=pl.Int64)
-    keys = [c for c in digit_toks.columns if c != "tok"]
-    pg = plated.with_columns(
-        tok.str.extract_groups("^(" + _PLATE_PREFIX + ")(.*)$").alias("_g")
-    ).with_columns(
-        pl.col("_g").struct.field("1").alias("_pl"),
-        pl.col("_g").struct.field("2").alias("_rest"),
-    )
-    inner = pl.concat(
-        [
-            mixed.with_columns(tok.alias("whole"), zero.alias("_o")),
-            lead.with_columns(zero.alias("_o")),
-            pl.concat([first.drop("shape"), other])
-            .filter(lpd)
-            .with_columns(
-                (pl.col("_lp") + tok).alias("whole"),
-                pl.col("_lp").alias("tok"),
-                zero.alias("_o"),
-            ),
-            pg.select(
-                *keys,
-                tok.alias("whole"),
-                pl.col("_rest").alias("tok"),
-                pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_o"),
-            ),
-        ],
-        how="diagonal",
-    ).select(*digit_toks.columns, "whole", "_o")
-    subs = (
-        _mixed_parts(inner, pl.col("whole"))
-        .with_columns(pl.col("_s") + pl.col("_o"), pl.col("_e") + pl.col("_o"))
-        .drop("_o")
-        .with_columns(digit_shape.alias("shape"))
-    )
-    # a split-off plate counts only when the rest is letters or holds a
-    # finding (``_v`` -1, see :func:`_resolve_parts`): ``新AB12345X`` may
-    # be a product code
-    plates = pg.select(
-        *keys,
-        tok.alias("whole"),
-        pl.col("_pl").alias("tok"),
-        pl.lit("").alias("xpre"),
-        pl.lit("").alias("xpost"),
-        zero.alias("_s"),
-        pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_e"),
-        pl.when(pl.col("_rest").str.contains("^[A-Za-z]+$"))
-        .then(zero)
-        .otherwise(pl.lit(-1, dtype=pl.Int64))
-        .alias("_v"),
-        pl.lit("plate").alias("shape"),
-    )
-    quads = _dotted_parts(dotted)
-    quads = quads.with_columns(
-        pl.when(pl.col("_ip"))
-        .then(pl.lit("ipv4"))
-        .otherwise(digit_shape)
-        .alias("shape")
-    )
+    # Findings inside tokens (rare: the common case skips these queries).
+    inside = []
+    if mixed.height or dotted.height or plated.height or has_lpd:
+        # the alphanumeric text before a glued quad may hold identifiers too
+        lead = dotted.with_columns(
+            pl.col("tok").alias("whole"),
+            pl.col("tok").str.extract(r"^([0-9A-Za-z]*?)[0-9]+\.", 1),
+        ).filter(pl.col("tok").str.contains(_MIXED_HINT))
+        # Alphanumeric stretches scanned inside a token, ``_o`` where they
+        # start in it: mixed tokens, the text before a glued quad, the text
+        # before a landline or grouped number holding digits, the rest of a
+        # token after a glued plate.
+        zero = pl.lit(0, dtype=pl.Int64)
+        keys = [c for c in digit_toks.columns if c != "tok"]
+        pg = plated.with_columns(
+            tok.str.extract_groups("^(" + _PLATE_PREFIX + ")(.*)$").alias("_g")
+        ).with_columns(
+            pl.col("_g").struct.field("1").alias("_pl"),
+            pl.col("_g").struct.field("2").alias("_rest"),
+        )
+        inner = pl.concat(
+            [
+                mixed.with_columns(tok.alias("whole"), zero.alias("_o")),
+                lead.with_columns(zero.alias("_o")),
+                pl.concat([first.drop("shape"), other])
+                .filter(lpd)
+                .with_columns(
+                    (pl.col("_lp") + tok).alias("whole"),
+                    pl.col("_lp").alias("tok"),
+                    zero.alias("_o"),
+                ),
+                pg.select(
+                    *keys,
+                    tok.alias("whole"),
+                    pl.col("_rest").alias("tok"),
+                    pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_o"),
+                ),
+            ],
+            how="diagonal",
+        ).select(*digit_toks.columns, "whole", "_o")
+        subs = (
+            _mixed_parts(inner, pl.col("whole"))
+            .with_columns(pl.col("_s") + pl.col("_o"), pl.col("_e") + pl.col("_o"))
+            .drop("_o")
+            .with_columns(digit_shape.alias("shape"))
+        )
+        # a split-off plate counts only when the rest is letters or holds a
+        # finding (``_v`` -1, see :func:`_resolve_parts`): ``新AB12345X`` may
+        # be a product code
+        plates = pg.select(
+            *keys,
+            tok.alias("whole"),
+            pl.col("_pl").alias("tok"),
+            pl.lit("").alias("xpre"),
+            pl.lit("").alias("xpost"),
+            zero.alias("_s"),
+            pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_e"),
+            pl.when(pl.col("_rest").str.contains("^[A-Za-z]+$"))
+            .then(zero)
+            .otherwise(pl.lit(-1, dtype=pl.Int64))
+            .alias("_v"),
+            pl.lit("plate").alias("shape"),
+        )
+        quads = _dotted_parts(dotted)
+        quads = quads.with_columns(
+            pl.when(pl.col("_ip"))
+            .then(pl.lit("ipv4"))
+            .otherwise(digit_shape)
+            .alias("shape")
+        )
+        inside = [
+            subs.select(*columns, "shape"),
+            _glued_parts(inner).select(*columns, "shape"),
+            plates.select(*columns, "shape"),
+            quads.select(*columns, "shape"),
+        ]
     shaped = pl.concat(
         [
             digit_toks.with_columns(*plain, digit_shape.alias("shape")),
             first.with_columns(*plain).select(*columns, "shape"),
             other.with_columns(*plain).with_columns(_shape_rest(tok).alias("shape")),
-            subs.select(*columns, "shape"),
-            _glued_parts(inner).select(*columns, "shape"),
-            plates.select(*columns, "shape"),
-            quads.select(*columns, "shape"),
+            *inside,
         ]
     ).drop_nulls("shape")
     parts = [
