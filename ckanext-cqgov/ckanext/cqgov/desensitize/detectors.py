@@ -640,11 +640,16 @@ _NAME_START = "^(?:" + "|".join(NAME_CUES) + ")"
 _MORE = "?"
 
 
+def _ends_with_honorific(tok: pl.Expr) -> pl.Expr:
+    """``(?:先生|女士)$`` as two literal tests (cheaper than a pattern)."""
+    return tok.str.ends_with("先生") | tok.str.ends_with("女士")
+
+
 def _shape_first(tok: pl.Expr) -> pl.Expr:
     """A cheap first sort of candidate tokens (most tokens get none);
     ``_MORE`` for the tokens that go on to :func:`_shape_rest`."""
     return (
-        pl.when(tok.str.contains(_NAME_START) | tok.str.contains("(?:先生|女士)$"))
+        pl.when(tok.str.contains(_NAME_START) | _ends_with_honorific(tok))
         .then(pl.lit("name"))
         .when(tok.str.len_chars() < 7)
         .then(None)
@@ -832,7 +837,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     cands = cands.filter(
         (tok.str.len_chars() >= 7)
         | tok.str.contains(_NAME_START)
-        | tok.str.contains("(?:先生|女士)$")
+        | _ends_with_honorific(tok)
     )
     if cands.height == 0:
         return _empty_findings()
@@ -938,7 +943,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
             .otherwise(null_int)
             .alias("_v"),
         ]
-    length = tok.str.len_chars()
+    # (digit runs are ASCII: their length in bytes is their length)
+    length = tok.str.len_bytes()
     # Digit runs are sorted by length alone; other tokens by their shape.
     digit_shape = (
         pl.when(length == 18)
