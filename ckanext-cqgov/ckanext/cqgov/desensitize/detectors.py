@@ -645,11 +645,12 @@ def _ends_with_honorific(tok: pl.Expr) -> pl.Expr:
     return tok.str.ends_with("先生") | tok.str.ends_with("女士")
 
 
-def _shape_first(tok: pl.Expr) -> pl.Expr:
+def _shape_first(tok: pl.Expr, named: pl.Expr) -> pl.Expr:
     """A cheap first sort of candidate tokens (most tokens get none);
-    ``_MORE`` for the tokens that go on to :func:`_shape_rest`."""
+    ``_MORE`` for the tokens that go on to :func:`_shape_rest`. ``named``:
+    the token starts with a name cue or ends in 先生/女士."""
     return (
-        pl.when(tok.str.contains(_NAME_START) | _ends_with_honorific(tok))
+        pl.when(named)
         .then(pl.lit("name"))
         .when(tok.str.len_chars() < 7)
         .then(None)
@@ -832,24 +833,30 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     if cands.height == 0:
         return _empty_findings()
     tok = pl.col("tok")
-    # Tokens shorter than 7 characters can only be names (every other shape
-    # below needs 7 or more): most tokens go here, before any other check.
-    cands = cands.filter(
-        (tok.str.len_chars() >= 7)
-        | tok.str.contains(_NAME_START)
-        | _ends_with_honorific(tok)
-    )
-    if cands.height == 0:
-        return _empty_findings()
-    # Runs of digits alone (most tokens) need none of the rewrites and
-    # splits below: only runs of 11 or more can be findings.
+    # Runs of digits alone (most tokens) need none of the tests, rewrites
+    # and splits below: only runs of 11 or more can be findings (digits
+    # are ASCII: their length in bytes is their length).
     cands = cands.with_columns(tok.str.contains("^[0-9]+$").alias("_p"))
     runs = (
-        cands.filter(pl.col("_p") & (tok.str.len_chars() >= 11))
+        cands.filter(pl.col("_p") & (tok.str.len_bytes() >= 11))
         .drop("_p")
         .with_columns(pl.lit("").alias("_lp"))
     )
-    cands = cands.filter(~pl.col("_p")).drop("_p")
+    # Other tokens shorter than 7 characters can only be names (every
+    # other shape below needs 7 or more): most of them go here. ``_nm``
+    # (starts with a name cue or ends in 先生/女士) is kept for
+    # :func:`_shape_first`; none of the rewrites below changes it.
+    named = pl.col("_nm")
+    cands = (
+        cands.filter(~pl.col("_p"))
+        .drop("_p")
+        .with_columns(
+            (tok.str.contains(_NAME_START) | _ends_with_honorific(tok)).alias("_nm")
+        )
+        .filter((tok.str.len_chars() >= 7) | named)
+    )
+    if cands.height == 0 and runs.height == 0:
+        return _empty_findings()
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
     # another length belongs to the following text.
     stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
@@ -881,7 +888,10 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     cands = cands.with_columns(tok.str.contains(r"^[0-9]+X?$").alias("_d"))
     is_digits = pl.col("_d")
     digit_toks = pl.concat(
-        [runs, cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d")]
+        [
+            runs,
+            cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d", "_nm"),
+        ]
     )
     other = cands.filter(~is_digits).drop("_d")
     # Names, e-mail addresses and short tokens (see :func:`_shape_first`)
@@ -889,9 +899,9 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # characters long, which every split below needs, so those tests and
     # the long list of other shapes (:func:`_shape_rest`) run on the rest.
     shape = pl.col("shape")
-    other = other.with_columns(_shape_first(tok).alias("shape"))
-    first = other.filter(shape != _MORE)
-    other = other.filter(shape == _MORE).drop("shape")
+    other = other.with_columns(_shape_first(tok, named).alias("shape"))
+    first = other.filter(shape != _MORE).drop("_nm")
+    other = other.filter(shape == _MORE).drop("shape", "_nm")
     other = other.with_columns(
         (
             tok.str.contains(_MIXED_HINT)
