@@ -544,38 +544,24 @@ def split_candidates(
     # match is the whole cell; identifier columns, usually) need no split.
     # A whole-cell match is a cheap necessary condition; the first match
     # (what extract_all would return first) being the whole cell is the test.
-    def all_cells(columns: list[str], cond) -> dict[str, bool]:
-        if not columns:
-            return {}
-        row = frame.select(
-            [
-                (pl.col(c).is_null() | (pl.col(c) == "") | cond(pl.col(c))).all()
-                for c in columns
-            ]
-        ).row(0)
-        return dict(zip(columns, row, strict=True))
-
-    maybe = all_cells(columns, lambda c: c.str.contains(_WHOLE_CELL))
-
-    def first_match_is_cell(c: pl.Expr) -> pl.Expr:
-        # A cell of letters and digits alone is one match of the last
-        # alternative (every earlier one needs other characters), unless
-        # it starts with 0086, taken by the +86/0086 alternative first:
-        # only the other cells need the capturing test.
+    # A cell of letters and digits alone passes both (it is one match of
+    # the last alternative, every earlier one needs other characters),
+    # unless it starts with 0086, taken by the +86/0086 alternative first:
+    # both tests run on the other cells only.
+    def others(c: pl.Expr) -> pl.Expr:
         plain = c.str.contains("^[0-9A-Za-z]+$") & ~c.str.starts_with("0086")
-        rest = c.filter(~(c.is_null() | (c == "") | plain))
-        return (rest.str.extract(CANDIDATES, 0) == rest).all()
+        return c.filter(~(c.is_null() | (c == "") | plain)).implode()
 
-    candidates = [c for c, ok in maybe.items() if ok]
-    lone_cols = dict(
-        zip(
-            candidates,
-            frame.select([first_match_is_cell(pl.col(c)) for c in candidates]).row(0)
-            if candidates
-            else (),
-            strict=True,
-        )
+    rests = frame.select(
+        [others(pl.col(c)).alias(str(i)) for i, c in enumerate(columns)]
     )
+    lone_cols = {}
+    for i, c in enumerate(columns):
+        rest = rests[str(i)].explode()
+        lone_cols[c] = bool(
+            rest.str.contains(_WHOLE_CELL).all()
+            and (rest.str.extract(CANDIDATES, 0) == rest).all()
+        )
     lone = [lone_cols.get(c, False) for c in columns]
     split = [c for c, whole in zip(columns, lone, strict=True) if not whole]
     lists = pl.DataFrame(
