@@ -844,15 +844,25 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     if cands.height == 0 and runs.height == 0:
         return _empty_findings()
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
-    # another length belongs to the following text.
-    stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
+    # another length belongs to the following text. (Only tokens ending in
+    # X or x (``_x``) can change here, or be digits with an X below.)
+    ends_x = pl.col("_x")
     cands = cands.with_columns(
-        pl.when(stray_x)
-        .then(tok.str.slice(0, tok.str.len_chars() - 1))
-        .when(tok.str.contains(r"^[0-9]{17}x$"))
-        .then(tok.str.to_uppercase())
-        .otherwise(tok)
-        .alias("tok")
+        (tok.str.ends_with("X") | tok.str.ends_with("x")).alias("_x")
+    )
+    stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
+    cands = pl.concat(
+        [
+            cands.filter(~ends_x),
+            cands.filter(ends_x).with_columns(
+                pl.when(stray_x)
+                .then(tok.str.slice(0, tok.str.len_chars() - 1))
+                .when(tok.str.contains(r"^[0-9]{17}x$"))
+                .then(tok.str.to_uppercase())
+                .otherwise(tok)
+                .alias("tok")
+            ),
+        ]
     )
     # Alphanumeric tokens mixing letters and long digit runs that are
     # neither a code nor a passport: the digit runs are candidates too
@@ -871,15 +881,24 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         ).with_columns(tok.str.slice(pl.col("_lp").str.len_chars()))
     else:
         cands = cands.with_columns(pl.lit("").alias("_lp"))
-    cands = cands.with_columns(tok.str.contains(r"^[0-9]+X?$").alias("_d"))
+    # Digits, with an X or not: only among the tokens that ended in X or x
+    # (the others are not digits alone, and their rewrites above leave a
+    # separator in them).
     is_digits = pl.col("_d")
+    ended = cands.filter(ends_x).with_columns(
+        tok.str.contains(r"^[0-9]+X?$").alias("_d")
+    )
     digit_toks = pl.concat(
         [
             runs,
-            cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d", "_nm"),
+            ended.filter(is_digits & (tok.str.len_chars() >= 11)).drop(
+                "_x", "_d", "_nm"
+            ),
         ]
     )
-    other = cands.filter(~is_digits).drop("_d")
+    other = pl.concat(
+        [cands.filter(~ends_x).drop("_x"), ended.filter(~is_digits).drop("_x", "_d")]
+    )
     # Names, e-mail addresses and short tokens (see :func:`_shape_first`)
     # get their shape first: none of them is alphanumeric and 7 or more
     # characters long, which every split below needs, so those tests and
@@ -890,11 +909,11 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     other = other.filter(shape == _MORE).drop("shape", "_nm")
     other = other.with_columns(
         (
-            tok.str.contains(_MIXED_HINT)
-            & tok.str.contains(r"^[0-9A-Za-z]+$")
+            # letters and digits alone, holding a hint (_MIXED_HINT, where
+            # "not a digit" can only be a letter)
+            tok.str.contains(_MIXED_TOKEN)
             # (the shape of a unified social credit code: checked as one)
-            & ~tok.str.contains(_USCC_SHAPE)
-            & ~tok.str.contains(_PASSPORT)
+            & ~tok.str.contains(_CODE_OR_PASSPORT)
         ).alias("_m")
     )
     mixed = other.filter(pl.col("_m")).drop("_m")
@@ -1167,6 +1186,14 @@ _GLUED_QUAD = (
 # inner scan (with 11 or more digits in a row).
 _PASSPORT_IN = _PASSPORT_FORMS + "(?:[^0-9]|$)"
 _MIXED_HINT = r"[0-9]{11}|" + _PASSPORT_IN + "|" + _USCC_FORM
+_MIXED_TOKEN = (
+    r"^[0-9A-Za-z]*(?:[0-9]{11}|"
+    + _PASSPORT_FORMS
+    + "(?:[A-Za-z]|$)|"
+    + _USCC_FORM
+    + r")[0-9A-Za-z]*$"
+)
+_CODE_OR_PASSPORT = "^(?:" + _USCC_FORM + "|" + _PASSPORT_FORMS + ")$"
 _PLATE_PREFIX = (
     "[" + PROVINCE_CHARS + r"][A-HJ-NP-Z][·•]?"
     r"(?:[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{5})"
