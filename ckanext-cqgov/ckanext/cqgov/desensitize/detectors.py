@@ -299,10 +299,6 @@ def _bytes(tok: pl.Expr, width: int) -> pl.Expr:
     return tok.cast(pl.Binary).bin.reinterpret(dtype=pl.Array(pl.UInt8, width))
 
 
-def _digit_at(arr: pl.Expr, i: int) -> pl.Expr:
-    return arr.arr.get(i, null_on_oob=True).cast(pl.Int32) - 48
-
-
 def _digit_values(arr: pl.Expr, width: int) -> pl.Expr:
     """:func:`_bytes` arrays as integer arrays of byte − 48 (digit values)."""
     return arr.cast(pl.Array(pl.Int32, width)) - 48
@@ -360,16 +356,20 @@ def _area_series() -> pl.Series:
     return pl.Series(sorted(areas.area_codes()), dtype=pl.Utf8)
 
 
-def ric18_valid(tok: pl.Expr, arr: pl.Expr | None = None) -> pl.Expr:
+def ric18_valid(
+    tok: pl.Expr, arr: pl.Expr | None = None, date: pl.Expr | None = None
+) -> pl.Expr:
     """GB 11643 check character and birth date of 18-character tokens (the
     area check is a join, see :func:`_resolve_area`). ``arr``: the tokens'
     :func:`_bytes` already computed as a column (polars would recompute an
-    inline expression once per position)."""
+    inline expression once per position); ``date``: their
+    :func:`_date_digits` at 6, likewise."""
     arr = _bytes(tok, 18) if arr is None else arr
+    date = _date_digits(tok, 6) if date is None else date
     return (
         tok.str.contains(r"^[0-9]{17}[0-9X]$")
         & _ric18_check_ok(arr)
-        & _birth_date_digits_ok(arr, 6)
+        & _birth_date_digits_ok(date)
     )
 
 
@@ -382,17 +382,17 @@ def _ric18_check_ok(arr: pl.Expr) -> pl.Expr:
     return arr.arr.get(17, null_on_oob=True).cast(pl.Int32) == expected
 
 
-def _birth_date_digits_ok(arr: pl.Expr, at: int) -> pl.Expr:
-    """A valid YYYYMMDD date at byte ``at`` of digit arrays, from 1900 to
-    today (calendar arithmetic on integers instead of parsing strings)."""
+def _date_digits(tok: pl.Expr, at: int) -> pl.Expr:
+    """The eight digits at character ``at`` of digit tokens as one integer
+    (YYYYMMDD), for :func:`_birth_date_digits_ok`."""
+    return tok.str.slice(at, 8).cast(pl.Int32, strict=False)
 
-    def number(start: int, width: int) -> pl.Expr:
-        value = _digit_at(arr, start)
-        for i in range(start + 1, start + width):
-            value = value * 10 + _digit_at(arr, i)
-        return value
 
-    year, month, day = number(at, 4), number(at + 4, 2), number(at + 6, 2)
+def _birth_date_digits_ok(value: pl.Expr) -> pl.Expr:
+    """A valid date from 1900 to today, given as the integer YYYYMMDD (see
+    :func:`_date_digits`; calendar arithmetic on integers instead of parsing
+    dates)."""
+    year, month, day = value // 10000, value // 100 % 100, value % 100
     leap = ((year % 4 == 0) & (year % 100 != 0)) | (year % 400 == 0)
     month_days = (
         pl.when(month == 2)
@@ -406,10 +406,7 @@ def _birth_date_digits_ok(arr: pl.Expr, at: int) -> pl.Expr:
         (year >= 1900)
         & month.is_between(1, 12)
         & day.is_between(1, month_days)
-        & (
-            year * 10000 + month * 100 + day
-            <= today.year * 10000 + today.month * 100 + today.day
-        )
+        & (value <= today.year * 10000 + today.month * 100 + today.day)
     )
 
 
@@ -667,22 +664,24 @@ def split_candidates(
     # match is the whole cell; identifier columns, usually) need no split.
     # A whole-cell match is a cheap necessary condition; the first match
     # (what extract_all would return first) being the whole cell is the test.
-    def all_cells(columns: list[str], cond) -> dict[str, bool]:
-        if not columns:
-            return {}
-        row = frame.select(
-            [
-                (pl.col(c).is_null() | (pl.col(c) == "") | cond(pl.col(c))).all()
-                for c in columns
-            ]
-        ).row(0)
-        return dict(zip(columns, row, strict=True))
+    # A cell of letters and digits alone passes both (it is one match of
+    # the last alternative, every earlier one needs other characters),
+    # unless it starts with 0086, taken by the +86/0086 alternative first:
+    # both tests run on the other cells only.
+    def others(c: pl.Expr) -> pl.Expr:
+        plain = c.str.contains("^[0-9A-Za-z]+$") & ~c.str.starts_with("0086")
+        return c.filter(~(c.is_null() | (c == "") | plain)).implode()
 
-    maybe = all_cells(columns, lambda c: c.str.contains(_WHOLE_CELL))
-    lone_cols = all_cells(
-        [c for c, ok in maybe.items() if ok],
-        lambda c: c.str.extract(CANDIDATES, 0) == c,
+    rests = frame.select(
+        [others(pl.col(c)).alias(str(i)) for i, c in enumerate(columns)]
     )
+    lone_cols = {}
+    for i, c in enumerate(columns):
+        rest = rests[str(i)].explode()
+        lone_cols[c] = bool(
+            rest.str.contains(_WHOLE_CELL).all()
+            and (rest.str.extract(CANDIDATES, 0) == rest).all()
+        )
     lone = [lone_cols.get(c, False) for c in columns]
     split = [c for c, whole in zip(columns, lone, strict=True) if not whole]
     lists = pl.DataFrame(
@@ -745,25 +744,25 @@ _NAME_START = "^(?:" + "|".join(NAME_CUES) + ")"
 _AFTER_END = _AFTER + "$"
 
 
-def _named(tok: pl.Expr) -> pl.Expr:
-    """Tokens of the cue and 先生/女士 alternatives."""
-    return tok.str.contains(_NAME_START) | tok.str.contains("(?:先生|女士)$")
+_MORE = "?"
 
 
-def _may_be_short(tok: pl.Expr) -> pl.Expr:
-    """Tokens that may be findings with fewer than 7 characters: what the
-    name alternatives produce and street addresses (人民路1号)."""
-    return _named(tok) | tok.str.contains(_AFTER_END) | tok.str.contains("号")
+def _ends_with_honorific(tok: pl.Expr) -> pl.Expr:
+    """``(?:先生|女士)$`` as two literal tests (cheaper than a pattern)."""
+    return tok.str.ends_with("先生") | tok.str.ends_with("女士")
 
 
-def _shape(tok: pl.Expr) -> pl.Expr:
-    """A cheap first sort of candidate tokens; most tokens get none."""
+def _shape_first(tok: pl.Expr, named: pl.Expr, bare: pl.Expr) -> pl.Expr:
+    """A cheap first sort of candidate tokens (most tokens get none);
+    ``_MORE`` for the tokens that go on to :func:`_shape_rest`. ``named``:
+    the token starts with a name cue or ends in 先生/女士; ``bare``: it ends
+    in a word that follows a person."""
     return (
         # (first: a word that follows a person may follow a cue that starts
         # like a name, 申请人曾**; see the kind expression)
-        pl.when(tok.str.contains(_AFTER_END))
+        pl.when(bare)
         .then(pl.lit("name_bare"))
-        .when(_named(tok))
+        .when(named)
         .then(pl.lit("name"))
         .when(tok.str.contains("号$|号.*[0-9]"))
         .then(pl.lit("address"))
@@ -771,7 +770,14 @@ def _shape(tok: pl.Expr) -> pl.Expr:
         .then(None)
         .when(tok.str.contains("@"))
         .then(pl.lit("email"))
-        .when(tok.str.contains("[,，]"))
+        .otherwise(pl.lit(_MORE))
+    )
+
+
+def _shape_rest(tok: pl.Expr) -> pl.Expr:
+    """The other shapes, tested in order; null for none."""
+    return (
+        pl.when(tok.str.contains("[,，]"))
         .then(pl.lit("coordinates"))
         .when(tok.str.contains(r"^[0-9]+(?:\.[0-9]+){3}$"))
         .then(pl.lit("ipv4"))
@@ -813,7 +819,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
     digits = tok.str.replace_all(r"[ \-]", "")
     national = tok.str.replace(r"^(?:\+86|0086)[ \-]?", "")
     none = pl.lit(None, dtype=pl.Utf8)
-    a18, a19 = pl.col("_a18"), pl.col("_a19")
+    a18, a19, ymd = pl.col("_a18"), pl.col("_a19"), pl.col("_ymd")
     bare_name = tok.str.extract(_NAME_BARE_SPLIT, 2)
     known_area = tok.str.slice(0, 6).is_in(_area_series().implode())
 
@@ -828,7 +834,9 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
         # 先生/女士 whose given name ends like such a word (联系人：张曾).
         "name_bare": pl.when(bare_name.is_not_null())
         .then(when(~_common_word(bare_name), "name_bare"))
-        .otherwise(when(_named(tok), "name")),
+        .otherwise(
+            when(tok.str.contains(_NAME_START) | _ends_with_honorific(tok), "name")
+        ),
         "address": when(
             tok.str.contains("(?:区|县|旗)|(?:大道|路|街|巷)[0-9]"), "address"
         ),
@@ -847,7 +855,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
             ),
         ),
         "d18": when(
-            ric18_valid(tok, a18) & known_area,
+            ric18_valid(tok, a18, ymd) & known_area,
             "resident_id_check",
         ),
         "d18_rest": when(
@@ -860,7 +868,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
             & ~(
                 known_area
                 & tok.str.slice(6, 2).is_in(list(areas.ID_CENTURIES))
-                & (_birth_date_digits_ok(a18, 6) | _ric18_check_ok(a18))
+                & (_birth_date_digits_ok(ymd) | _ric18_check_ok(a18))
             ),
             "bank_card",
             when(
@@ -892,8 +900,12 @@ def _validated(shape: str, frame: pl.DataFrame) -> pl.DataFrame:
     digits = tok.str.replace_all(r"[ \-]", "")
     # Byte arrays for the check-character arithmetic, computed once.
     arrays = {
-        "d18": [_bytes(tok, 18).alias("_a18")],
-        "d18_rest": [_bytes(tok, 18).alias("_a18"), card_bytes(tok).alias("_a19")],
+        "d18": [_bytes(tok, 18).alias("_a18"), _date_digits(tok, 6).alias("_ymd")],
+        "d18_rest": [
+            _bytes(tok, 18).alias("_a18"),
+            card_bytes(tok).alias("_a19"),
+            _date_digits(tok, 6).alias("_ymd"),
+        ],
         "a18": [_bytes(tok, 18).alias("_a18")],
         "card": [card_bytes(tok).alias("_a19")],
         "grouped": [card_bytes(digits).alias("_a19")],
@@ -944,22 +956,52 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     if cands.height == 0:
         return _empty_findings()
     tok = pl.col("tok")
-    # Tokens shorter than 7 characters can only be names or street
-    # addresses (every other shape below needs 7 or more): most tokens go
-    # here, before any other check.
-    cands = cands.filter((tok.str.len_chars() >= 7) | _may_be_short(tok))
-    if cands.height == 0:
+    # Runs of digits alone (most tokens) need none of the tests, rewrites
+    # and splits below: only runs of 11 or more can be findings (digits
+    # are ASCII: their length in bytes is their length).
+    cands = cands.with_columns(tok.str.contains("^[0-9]+$").alias("_p"))
+    runs = (
+        cands.filter(pl.col("_p") & (tok.str.len_bytes() >= 11))
+        .drop("_p")
+        .with_columns(pl.lit("").alias("_lp"))
+    )
+    # Other tokens shorter than 7 characters can only be names or street
+    # addresses (every other shape below needs 7 or more): most of them go
+    # here. ``_nm`` (starts with a name cue or ends in 先生/女士) and ``_bn``
+    # (ends in a word that follows a person) are kept for
+    # :func:`_shape_first`; none of the rewrites below changes them.
+    named, bare = pl.col("_nm"), pl.col("_bn")
+    cands = (
+        cands.filter(~pl.col("_p"))
+        .drop("_p")
+        .with_columns(
+            (tok.str.contains(_NAME_START) | _ends_with_honorific(tok)).alias("_nm"),
+            tok.str.contains(_AFTER_END).alias("_bn"),
+        )
+        .filter((tok.str.len_chars() >= 7) | named | bare | tok.str.contains("号"))
+    )
+    if cands.height == 0 and runs.height == 0:
         return _empty_findings()
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
-    # another length belongs to the following text.
-    stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
+    # another length belongs to the following text. (Only tokens ending in
+    # X or x (``_x``) can change here, or be digits with an X below.)
+    ends_x = pl.col("_x")
     cands = cands.with_columns(
-        pl.when(stray_x)
-        .then(tok.str.slice(0, tok.str.len_chars() - 1))
-        .when(tok.str.contains(r"^[0-9]{17}x$"))
-        .then(tok.str.to_uppercase())
-        .otherwise(tok)
-        .alias("tok")
+        (tok.str.ends_with("X") | tok.str.ends_with("x")).alias("_x")
+    )
+    stray_x = tok.str.contains(r"^[0-9]+[Xx]$") & (tok.str.len_chars() != 18)
+    cands = pl.concat(
+        [
+            cands.filter(~ends_x),
+            cands.filter(ends_x).with_columns(
+                pl.when(stray_x)
+                .then(tok.str.slice(0, tok.str.len_chars() - 1))
+                .when(tok.str.contains(r"^[0-9]{17}x$"))
+                .then(tok.str.to_uppercase())
+                .otherwise(tok)
+                .alias("tok")
+            ),
+        ]
     )
     # Alphanumeric tokens mixing letters and long digit runs that are
     # neither a code nor a passport: the digit runs are candidates too
@@ -970,21 +1012,47 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # are set aside (``_lp``), the number is the token. When they hold
     # digits too (``No12abc023-…``) the number is a finding inside the
     # token and what precedes it is scanned as well (see ``lpd`` below).
-    lp = tok.str.extract(r"^([0-9A-Za-z]*[A-Za-z])(?:0[0-9]{2,3}-|[0-9]{3,4}[ \-])", 1)
-    cands = cands.with_columns(lp.fill_null("").alias("_lp")).with_columns(
-        tok.str.slice(pl.col("_lp").str.len_chars())
-    )
-    cands = cands.with_columns(tok.str.contains(r"^[0-9]+X?$").alias("_d"))
+    # (the capturing pattern runs only when some token has such letters)
+    glued = r"^([0-9A-Za-z]*[A-Za-z])(?:0[0-9]{2,3}-|[0-9]{3,4}[ \-])"
+    if cands.select(tok.str.contains(glued).any()).item():
+        cands = cands.with_columns(
+            tok.str.extract(glued, 1).fill_null("").alias("_lp")
+        ).with_columns(tok.str.slice(pl.col("_lp").str.len_chars()))
+    else:
+        cands = cands.with_columns(pl.lit("").alias("_lp"))
+    # Digits, with an X or not: only among the tokens that ended in X or x
+    # (the others are not digits alone, and their rewrites above leave a
+    # separator in them).
     is_digits = pl.col("_d")
-    digit_toks = cands.filter(is_digits & (tok.str.len_chars() >= 11)).drop("_d")
-    other = cands.filter(~is_digits).drop("_d")
+    ended = cands.filter(ends_x).with_columns(
+        tok.str.contains(r"^[0-9]+X?$").alias("_d")
+    )
+    digit_toks = pl.concat(
+        [
+            runs,
+            ended.filter(is_digits & (tok.str.len_chars() >= 11)).drop(
+                "_x", "_d", "_nm", "_bn"
+            ),
+        ]
+    )
+    other = pl.concat(
+        [cands.filter(~ends_x).drop("_x"), ended.filter(~is_digits).drop("_x", "_d")]
+    )
+    # Names, e-mail addresses and short tokens (see :func:`_shape_first`)
+    # get their shape first: none of them is alphanumeric and 7 or more
+    # characters long, which every split below needs, so those tests and
+    # the long list of other shapes (:func:`_shape_rest`) run on the rest.
+    shape = pl.col("shape")
+    other = other.with_columns(_shape_first(tok, named, bare).alias("shape"))
+    first = other.filter(shape != _MORE).drop("_nm", "_bn")
+    other = other.filter(shape == _MORE).drop("shape", "_nm", "_bn")
     other = other.with_columns(
         (
-            tok.str.contains(_MIXED_HINT)
-            & tok.str.contains(r"^[0-9A-Za-z]+$")
+            # letters and digits alone, holding a hint (_MIXED_HINT, where
+            # "not a digit" can only be a letter)
+            tok.str.contains(_MIXED_TOKEN)
             # (the shape of a unified social credit code: checked as one)
-            & ~tok.str.contains(_USCC_SHAPE)
-            & ~tok.str.contains(_PASSPORT)
+            & ~tok.str.contains(_CODE_OR_PASSPORT)
         ).alias("_m")
     )
     mixed = other.filter(pl.col("_m")).drop("_m")
@@ -1014,7 +1082,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         null_int.alias("_e"),
         null_int.alias("_v"),
     ]
-    if other.select(lpd.any()).item():
+    has_lpd = pl.concat([first.select(lpd), other.select(lpd)])["_lp"].any()
+    if has_lpd:
         plain[1:] = [
             pl.when(lpd).then(pl.lit("")).otherwise(pl.col("_lp")).alias("xpre"),
             pl.lit("").alias("xpost"),
@@ -1028,7 +1097,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
             .otherwise(null_int)
             .alias("_v"),
         ]
-    length = tok.str.len_chars()
+    # (digit runs are ASCII: their length in bytes is their length)
+    length = tok.str.len_bytes()
     # Digit runs are sorted by length alone; other tokens by their shape.
     digit_shape = (
         pl.when(length == 18)
@@ -1044,79 +1114,88 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         .otherwise(None)
     )
     columns = digit_toks.columns + ["whole", "xpre", "xpost", "_s", "_e", "_v"]
-    # the alphanumeric text before a glued quad may hold identifiers too
-    lead = dotted.with_columns(
-        pl.col("tok").alias("whole"),
-        pl.col("tok").str.extract(r"^([0-9A-Za-z]*?)[0-9]+\.", 1),
-    ).filter(pl.col("tok").str.contains(_MIXED_HINT))
-    # Alphanumeric stretches scanned inside a token, ``_o`` where they
-    # start in it: mixed tokens, the text before a glued quad, the text
-    # before a landline or grouped number holding digits, the rest of a
-    # token after a glued plate.
-    zero = pl.lit(0, dtype=pl.Int64)
-    keys = [c for c in digit_toks.columns if c != "tok"]
-    pg = plated.with_columns(
-        tok.str.extract_groups("^(" + _PLATE_PREFIX + ")(.*)$").alias("_g")
-    ).with_columns(
-        pl.col("_g").struct.field("1").alias("_pl"),
-        pl.col("_g").struct.field("2").alias("_rest"),
-    )
-    inner = pl.concat(
-        [
-            mixed.with_columns(tok.alias("whole"), zero.alias("_o")),
-            lead.with_columns(zero.alias("_o")),
-            other.filter(lpd).with_columns(
-                (pl.col("_lp") + tok).alias("whole"),
-                pl.col("_lp").alias("tok"),
-                zero.alias("_o"),
-            ),
-            pg.select(
-                *keys,
-                tok.alias("whole"),
-                pl.col("_rest").alias("tok"),
-                pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_o"),
-            ),
-        ],
-        how="diagonal",
-    ).select(*digit_toks.columns, "whole", "_o")
-    subs = (
-        _mixed_parts(inner, pl.col("whole"))
-        .with_columns(pl.col("_s") + pl.col("_o"), pl.col("_e") + pl.col("_o"))
-        .drop("_o")
-        .with_columns(digit_shape.alias("shape"))
-    )
-    # a split-off plate counts only when the rest is letters or holds a
-    # finding (``_v`` -1, see :func:`_resolve_parts`): ``新AB12345X`` may
-    # be a product code
-    plates = pg.select(
-        *keys,
-        tok.alias("whole"),
-        pl.col("_pl").alias("tok"),
-        pl.lit("").alias("xpre"),
-        pl.lit("").alias("xpost"),
-        zero.alias("_s"),
-        pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_e"),
-        pl.when(pl.col("_rest").str.contains("^[A-Za-z]+$"))
-        .then(zero)
-        .otherwise(pl.lit(-1, dtype=pl.Int64))
-        .alias("_v"),
-        pl.lit("plate").alias("shape"),
-    )
-    quads = _dotted_parts(dotted)
-    quads = quads.with_columns(
-        pl.when(pl.col("_ip"))
-        .then(pl.lit("ipv4"))
-        .otherwise(digit_shape)
-        .alias("shape")
-    )
-    shaped = pl.concat(
-        [
-            digit_toks.with_columns(*plain, digit_shape.alias("shape")),
-            other.with_columns(*plain).with_columns(_shape(tok).alias("shape")),
+    # Findings inside tokens (rare: the common case skips these queries).
+    inside = []
+    if mixed.height or dotted.height or plated.height or has_lpd:
+        # the alphanumeric text before a glued quad may hold identifiers too
+        lead = dotted.with_columns(
+            pl.col("tok").alias("whole"),
+            pl.col("tok").str.extract(r"^([0-9A-Za-z]*?)[0-9]+\.", 1),
+        ).filter(pl.col("tok").str.contains(_MIXED_HINT))
+        # Alphanumeric stretches scanned inside a token, ``_o`` where they
+        # start in it: mixed tokens, the text before a glued quad, the text
+        # before a landline or grouped number holding digits, the rest of a
+        # token after a glued plate.
+        zero = pl.lit(0, dtype=pl.Int64)
+        keys = [c for c in digit_toks.columns if c != "tok"]
+        pg = plated.with_columns(
+            tok.str.extract_groups("^(" + _PLATE_PREFIX + ")(.*)$").alias("_g")
+        ).with_columns(
+            pl.col("_g").struct.field("1").alias("_pl"),
+            pl.col("_g").struct.field("2").alias("_rest"),
+        )
+        inner = pl.concat(
+            [
+                mixed.with_columns(tok.alias("whole"), zero.alias("_o")),
+                lead.with_columns(zero.alias("_o")),
+                pl.concat([first.drop("shape"), other])
+                .filter(lpd)
+                .with_columns(
+                    (pl.col("_lp") + tok).alias("whole"),
+                    pl.col("_lp").alias("tok"),
+                    zero.alias("_o"),
+                ),
+                pg.select(
+                    *keys,
+                    tok.alias("whole"),
+                    pl.col("_rest").alias("tok"),
+                    pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_o"),
+                ),
+            ],
+            how="diagonal",
+        ).select(*digit_toks.columns, "whole", "_o")
+        subs = (
+            _mixed_parts(inner, pl.col("whole"))
+            .with_columns(pl.col("_s") + pl.col("_o"), pl.col("_e") + pl.col("_o"))
+            .drop("_o")
+            .with_columns(digit_shape.alias("shape"))
+        )
+        # a split-off plate counts only when the rest is letters or holds a
+        # finding (``_v`` -1, see :func:`_resolve_parts`): ``新AB12345X`` may
+        # be a product code
+        plates = pg.select(
+            *keys,
+            tok.alias("whole"),
+            pl.col("_pl").alias("tok"),
+            pl.lit("").alias("xpre"),
+            pl.lit("").alias("xpost"),
+            zero.alias("_s"),
+            pl.col("_pl").str.len_chars().cast(pl.Int64).alias("_e"),
+            pl.when(pl.col("_rest").str.contains("^[A-Za-z]+$"))
+            .then(zero)
+            .otherwise(pl.lit(-1, dtype=pl.Int64))
+            .alias("_v"),
+            pl.lit("plate").alias("shape"),
+        )
+        quads = _dotted_parts(dotted)
+        quads = quads.with_columns(
+            pl.when(pl.col("_ip"))
+            .then(pl.lit("ipv4"))
+            .otherwise(digit_shape)
+            .alias("shape")
+        )
+        inside = [
             subs.select(*columns, "shape"),
             _glued_parts(inner).select(*columns, "shape"),
             plates.select(*columns, "shape"),
             quads.select(*columns, "shape"),
+        ]
+    shaped = pl.concat(
+        [
+            digit_toks.with_columns(*plain, digit_shape.alias("shape")),
+            first.with_columns(*plain).select(*columns, "shape"),
+            other.with_columns(*plain).with_columns(_shape_rest(tok).alias("shape")),
+            *inside,
         ]
     ).drop_nulls("shape")
     parts = [
@@ -1134,35 +1213,106 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # ``pre``/``part``/``post``: e-mail addresses split at the local part,
     # names after their cue; each split runs only on its own kind's rows.
     kind_is = pl.col("kind")
-    splits = {
-        "email": r"^()([^@]+)(@.*)$",
-        "name": "^(.*?)(" + NAME_IN_TEXT + ")((?:先生|女士)?)$",
-        "name_bare": _NAME_BARE_SPLIT,
-    }
     out = [
-        found.filter(~kind_is.is_in(list(splits))).select(
+        found.filter(~kind_is.is_in(list(_SPLITS))).select(
             *_FINDING_KEYS,
             pl.col("xpre").alias("pre"),
             tok.alias("part"),
             pl.col("xpost").alias("post"),
         )
     ]
-    for kind, pattern in splits.items():
+    for kind, split in _SPLITS.items():
         sub = found.filter(kind_is == kind)
         if sub.height == 0:
             continue
-        if kind == "name_bare":
-            sub = sub.with_columns(pl.lit("name").alias("kind"))
-        groups = sub.select(tok.str.extract_groups(pattern).alias("_g"))["_g"]
+        sub = split(sub)
         out.append(
             sub.select(
                 *_FINDING_KEYS,
-                (pl.col("xpre") + groups.struct.field("1")).alias("pre"),
-                pl.lit(groups.struct.field("2")).alias("part"),
-                (pl.lit(groups.struct.field("3")) + pl.col("xpost")).alias("post"),
+                (pl.col("xpre") + pl.col("_pre")).alias("pre"),
+                pl.col("_part").alias("part"),
+                (pl.col("_post") + pl.col("xpost")).alias("post"),
             )
         )
     return pl.concat(out)
+
+
+def _email_split(found: pl.DataFrame) -> pl.DataFrame:
+    """``^()([^@]+)(@.*)$`` on ``tok`` as ``_pre``, ``_part``, ``_post``
+    (null when the token does not have that form), without a capturing
+    regex: the local part is what precedes the first ``@`` (e-mail tokens
+    hold no newline)."""
+    halves = pl.col("tok").str.splitn("@", 2)
+    local, domain = pl.col("_l"), pl.col("_d")
+    ok = (local.str.len_bytes() > 0) & domain.is_not_null()
+    return (
+        found.with_columns(
+            halves.struct.field("field_0").alias("_l"),
+            halves.struct.field("field_1").alias("_d"),
+        )
+        .with_columns(
+            pl.when(ok).then(pl.lit("")).alias("_pre"),
+            pl.when(ok).then(local).alias("_part"),
+            pl.when(ok).then(pl.lit("@") + domain).alias("_post"),
+        )
+        .drop("_l", "_d")
+    )
+
+
+_COMPOUND = "(?:" + "|".join(COMPOUND_SURNAMES) + ")"
+_SINGLE = "[" + SINGLE_SURNAMES + "]"
+_HONORIFIC = "(?:先生|女士)?$"
+# The surname and given-name lengths the pattern
+# ``^(.*?)(NAME_IN_TEXT)((?:先生|女士)?)$`` tries, in its order (compound
+# surnames first, two given characters before one), each as an anchored
+# test of the name found: the first that holds fixes where the name ends.
+_NAME_LENGTHS = tuple(
+    ("^" + surname + _GIVEN + "{" + str(given) + "}" + _HONORIFIC, length + given)
+    for surname, length in ((_COMPOUND, 2), (_SINGLE, 1))
+    for given in (2, 1)
+)
+
+
+def _name_split(found: pl.DataFrame) -> pl.DataFrame:
+    """``^(.*?)(NAME_IN_TEXT)((?:先生|女士)?)$`` on ``tok`` as ``_pre`` (the
+    cue), ``_part`` (the name) and ``_post`` (先生/女士 or empty), null when
+    the token does not end in a name; matched without capturing groups (a
+    lazy DFA finds where the name starts, the anchored tests where it ends).
+    Name tokens hold no newline, which ``.`` would not cross."""
+    tok, pre, name = pl.col("tok"), pl.col("_c"), pl.col("_n")
+    length = pl.lit(None, dtype=pl.UInt32)
+    for pattern, chars in reversed(_NAME_LENGTHS):
+        length = pl.when(name.str.contains(pattern)).then(chars).otherwise(length)
+    found_ = pre.str.len_bytes() < tok.str.len_bytes()
+    return (
+        found.with_columns(
+            tok.str.replace("(?:" + NAME_IN_TEXT + ")" + _HONORIFIC, "").alias("_c")
+        )
+        .with_columns(tok.str.slice(pre.str.len_chars()).alias("_n"))
+        .with_columns(length.alias("_k"))
+        .with_columns(
+            pl.when(found_).then(pre).alias("_pre"),
+            pl.when(found_).then(name.str.head(pl.col("_k"))).alias("_part"),
+            pl.when(found_).then(name.str.slice(pl.col("_k"))).alias("_post"),
+        )
+        .drop("_c", "_n", "_k")
+    )
+
+
+def _bare_name_split(found: pl.DataFrame) -> pl.DataFrame:
+    """A bare name (``王芳来电``) as ``_part`` and the word after it as
+    ``_post``; its kind becomes ``name``. (Bare names are few: a capturing
+    pattern.)"""
+    groups = pl.col("tok").str.extract_groups(_NAME_BARE_SPLIT)
+    return found.with_columns(
+        pl.lit("name").alias("kind"),
+        groups.struct.field("1").alias("_pre"),
+        groups.struct.field("2").alias("_part"),
+        groups.struct.field("3").alias("_post"),
+    )
+
+
+_SPLITS = {"email": _email_split, "name": _name_split, "name_bare": _bare_name_split}
 
 
 _FINDING_KEYS = (
@@ -1188,6 +1338,14 @@ _GLUED_QUAD = (
 # inner scan (with 11 or more digits in a row).
 _PASSPORT_IN = _PASSPORT_FORMS + "(?:[^0-9]|$)"
 _MIXED_HINT = r"[0-9]{11}|" + _PASSPORT_IN + "|" + _USCC_FORM
+_MIXED_TOKEN = (
+    r"^[0-9A-Za-z]*(?:[0-9]{11}|"
+    + _PASSPORT_FORMS
+    + "(?:[A-Za-z]|$)|"
+    + _USCC_FORM
+    + r")[0-9A-Za-z]*$"
+)
+_CODE_OR_PASSPORT = "^(?:" + _USCC_FORM + "|" + _PASSPORT_FORMS + ")$"
 _PLATE_PREFIX = (
     "[" + PROVINCE_CHARS + r"][A-HJ-NP-Z][·•]?"
     r"(?:[DF][A-HJ-NP-Z0-9][0-9]{4}|[0-9]{5}[DF]|[A-HJ-NP-Z0-9]{5})"

@@ -390,30 +390,40 @@ class Transformer:
                 report = self.reports[self.scan[col]]
                 report.findings[kind] += n
                 report.operators[kind] = self.options.policy[kind].describe()
-        parts = []
-        # (only the columns used below are gathered into the groups)
-        findings = findings.select(
+        # One lazy query: each kind's findings with its operator (polars runs
+        # the parts side by side), only the columns used below gathered.
+        lazy = findings.lazy().select(
             "col", "row", "idx", "sub", "kind", "pre", "part", "post"
         )
-        for (kind,), sub in findings.group_by("kind"):
+        parts = []
+        for kind in counts["kind"].unique().sort().to_list():
             op = self.options.policy[kind]
-            parts.append(
-                operators.apply(
-                    sub.with_columns(pl.col("part").alias("_new")),
+            sub = lazy.filter(pl.col("kind") == kind)
+            if op.name == "pseudonym":
+                sub = operators.apply(
+                    sub.with_columns(pl.col("part").alias("_new")).collect(),
                     "_new",
                     kind,
                     op,
                     self.options.secret,
+                ).lazy()
+            else:
+                sub = sub.with_columns(
+                    operators.expression(pl.col("part"), kind, op).alias("_new")
                 )
+            parts.append(sub)
+        replaced = (
+            pl.concat(parts)
+            .select(
+                "col",
+                "row",
+                "idx",
+                "sub",
+                pl.concat_str(
+                    [pl.col("pre"), pl.col("_new").fill_null(""), pl.col("post")]
+                ).alias("_out"),
             )
-        replaced = pl.concat(parts).select(
-            "col",
-            "row",
-            "idx",
-            "sub",
-            pl.concat_str(
-                [pl.col("pre"), pl.col("_new").fill_null(""), pl.col("post")]
-            ).alias("_out"),
+            .collect()
         )
         # Several findings inside one token (``sub``: their offsets) each
         # rebuild a stretch of it: joined in order they are the new token.
@@ -430,9 +440,10 @@ class Transformer:
         else:
             replaced = replaced.drop("sub")
         columns = {}
+        by_column = replaced.partition_by("col", as_dict=True, include_key=False)
         for i, name in enumerate(self.scan):
-            mine = replaced.filter(pl.col("col") == i).drop("col")
-            if mine.height:
+            mine = by_column.get((i,))
+            if mine is not None and mine.height:
                 rebuilt = pieces[i].rebuild(mine)
                 columns[name] = (
                     pl.when(pl.col(name).is_null()).then(None).otherwise(rebuilt)

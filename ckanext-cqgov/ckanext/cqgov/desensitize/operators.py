@@ -204,14 +204,24 @@ def apply(
         distinct = frame[column].drop_nulls().unique()
         tokens = [pseudonym_token(secret, category, v) for v in distinct.to_list()]
         out = part.replace_strict(distinct, tokens, default=None, return_dtype=pl.Utf8)
-    elif op.name == "mask":
+        return frame.with_columns(
+            pl.when(part.is_null()).then(None).otherwise(out).alias(column)
+        )
+    return frame.with_columns(expression(part, category, op).alias(column))
+
+
+def expression(part: pl.Expr, category: str, op: Operator) -> pl.Expr:
+    """``op`` on ``part`` as one expression (any operator but ``pseudonym``,
+    which needs the distinct values first, see :func:`apply`); nulls stay
+    null."""
+    if op.name == "mask":
         out = mask(part, op.first, op.last)
     elif op.name == "generalize":
         out = generalize(part, category, op.level)
     elif op.name == "replace":
         out = pl.lit(op.text)
-    else:
+    elif op.name == "suppress":
         out = pl.lit("")
-    return frame.with_columns(
-        pl.when(part.is_null()).then(None).otherwise(out).alias(column)
-    )
+    else:
+        raise PolicyError(f"{category}: {op.name} is not an expression")
+    return pl.when(part.is_null()).then(None).otherwise(out)
