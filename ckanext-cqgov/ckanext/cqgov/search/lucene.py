@@ -829,14 +829,14 @@ class Compiler:
         (out of line: each test reads and decompresses it) the test is
         first asked of the whole index, once per search: a word no document
         has in ``tsv`` (a synonym or compound part absent from the catalog)
-        then costs nothing per row."""
+        then costs nothing per row. (``cqgov_tsv_has`` makes the GIN index
+        answer: as a plain EXISTS the planner may read every row's ``tsv``
+        instead, see migration d4b8e2f6a0c5; the scalar subquery makes it an
+        InitPlan, run once.)"""
         test = f"({column} @@ CAST({query} AS tsquery))"
         if column != "d.tsv":
             return test
-        return (
-            f"(EXISTS (SELECT 1 FROM {INDEX_TABLE} AS g "
-            f"WHERE g.tsv @@ CAST({query} AS tsquery)) AND {test})"
-        )
+        return f"((SELECT cqgov_tsv_has(CAST({query} AS tsquery))) AND {test})"
 
     def _range(self, node: Range) -> Sql:
         field = node.field or self.df
