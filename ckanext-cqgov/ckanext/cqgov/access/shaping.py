@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+import sqlalchemy as sa
 from ckan import model
 
 from ckanext.cqgov.access import policy
 from ckanext.cqgov.access.checks import denial_info
 from ckanext.cqgov.access.subjects import (
-    _org_extras,
+    ORG_EXTRAS,
     entry_for,
     now,
     resource_info,
@@ -33,9 +34,29 @@ DEFAULT_INTERNAL_FIELDS = ("source_system",)
 RESULT_RESOURCE_KEYS = ("data_dict", "validated_data_dict", "urls", "text")
 
 
+#: The package extras a policy entry reads.
+ENTRY_EXTRAS = ("catalog_status", "share_type", "open_type")
+
+# One statement for every result: the packages, their extras and their
+# owners' extras (as JSON objects of the active rows).
+_ENTRIES_SQL = sa.text(
+    """
+    SELECT p.id, p.owner_org, p.private,
+           (SELECT json_object_agg(e.key, e.value) FROM package_extra AS e
+            WHERE e.package_id = p.id AND e.state = 'active'
+              AND e.key = ANY(:entry_keys)) AS extras,
+           (SELECT json_object_agg(g.key, g.value) FROM group_extra AS g
+            WHERE g.group_id = p.owner_org AND g.state = 'active'
+              AND g.key = ANY(:org_keys)) AS org_extras
+    FROM package AS p
+    WHERE p.id = ANY(:ids)
+    """
+)
+
+
 def entries_for(package_dicts: Iterable[dict[str, Any]]) -> dict[str, policy.Entry]:
     """Policy entries for package dicts, read from the database (one query
-    each for packages, their catalog fields and their owners' extras).
+    for the packages, their catalog fields and their owners' extras).
 
     The database, not the dict, is the source: a search result may be stale
     or partial (``fl``).
@@ -43,35 +64,20 @@ def entries_for(package_dicts: Iterable[dict[str, Any]]) -> dict[str, policy.Ent
     ids = [d["id"] for d in package_dicts if d.get("id")]
     if not ids:
         return {}
-    packages = model.Session.query(model.Package).filter(model.Package.id.in_(ids))
-    rows = {}
-    for pkg in packages:
-        rows[pkg.id] = {
-            "id": pkg.id,
-            "owner_org": pkg.owner_org,
-            "private": pkg.private,
-        }
-    extras = (
-        model.Session.query(
-            model.PackageExtra.package_id,
-            model.PackageExtra.key,
-            model.PackageExtra.value,
-        )
-        .filter(model.PackageExtra.package_id.in_(list(rows)))
-        .filter(model.PackageExtra.state == "active")
-        .filter(
-            model.PackageExtra.key.in_(["catalog_status", "share_type", "open_type"])
-        )
+    rows = model.Session.execute(
+        _ENTRIES_SQL,
+        {
+            "ids": ids,
+            "entry_keys": list(ENTRY_EXTRAS),
+            "org_keys": list(ORG_EXTRAS),
+        },
     )
-    for package_id, key, value in extras:
-        rows[package_id][key] = value
-    owners = _org_extras(
-        sorted({r["owner_org"] for r in rows.values() if r["owner_org"]})
-    )
-    return {
-        pid: entry_for(values, owners.get(values["owner_org"], {}))
-        for pid, values in rows.items()
-    }
+    entries = {}
+    for pid, owner_org, private, extras, org_extras in rows:
+        values = {"id": pid, "owner_org": owner_org, "private": private}
+        values.update(extras or {})
+        entries[pid] = entry_for(values, (org_extras or {}) if owner_org else {})
+    return entries
 
 
 def internal_fields() -> tuple[str, ...]:

@@ -18,6 +18,9 @@ from ckanext.cqgov import batch_memo
 from ckanext.cqgov.access import policy
 from ckanext.cqgov.access.model import grants_for, utcnow
 
+#: The organization extras a policy reads.
+ORG_EXTRAS = ("org_kind", "level", "region", "is_competent")
+
 
 def _org_extras(org_ids: list[str]) -> dict[str, dict[str, str]]:
     if not org_ids:
@@ -28,9 +31,7 @@ def _org_extras(org_ids: list[str]) -> dict[str, dict[str, str]]:
         )
         .filter(model.GroupExtra.group_id.in_(org_ids))
         .filter(model.GroupExtra.state == "active")
-        .filter(
-            model.GroupExtra.key.in_(["org_kind", "level", "region", "is_competent"])
-        )
+        .filter(model.GroupExtra.key.in_(ORG_EXTRAS))
         .all()
     )
     extras: dict[str, dict[str, str]] = {org_id: {} for org_id in org_ids}
