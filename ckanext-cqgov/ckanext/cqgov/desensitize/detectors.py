@@ -114,7 +114,9 @@ COMPOUND_SURNAMES = (
     "端木",
     "轩辕",
 )
-_SURNAME = "(?:" + "|".join(COMPOUND_SURNAMES) + "|[" + SINGLE_SURNAMES + "])"
+_COMPOUND = "(?:" + "|".join(COMPOUND_SURNAMES) + ")"
+_SINGLE = "[" + SINGLE_SURNAMES + "]"
+_SURNAME = "(?:" + _COMPOUND + "|" + _SINGLE + ")"
 # Characters that end a given name in running text rather than belong to it.
 _NOT_GIVEN = "的了在是和与及或电话住址身份证号码手机联系男女性别年龄岁于从向到被已为等"
 _GIVEN = r"[\p{Han}--[" + _NOT_GIVEN + "]]"
@@ -135,13 +137,7 @@ NAME_CUES = (
     "监护人",
 )
 # (和 right after a cue is the conjunction: 申请人和相关单位)
-_SURNAME_AFTER_CUE = (
-    "(?:"
-    + "|".join(COMPOUND_SURNAMES)
-    + "|["
-    + SINGLE_SURNAMES.replace("和", "")
-    + "])"
-)
+_SURNAME_AFTER_CUE = "(?:" + _COMPOUND + "|" + _SINGLE.replace("和", "") + ")"
 _NAME_CUE = (
     "(?:" + "|".join(NAME_CUES) + r")[:：]? ?" + _SURNAME_AFTER_CUE + _GIVEN + "{1,2}"
 )
@@ -312,7 +308,6 @@ def _weighted_sum(values: pl.Expr, weights: tuple[int, ...]) -> pl.Expr:
     return (values * pl.lit(w)).arr.sum()
 
 
-@functools.lru_cache(maxsize=1)
 @functools.cache
 def common_words() -> pl.Series:
     """Words of two or three characters starting like a surname, from
@@ -348,10 +343,11 @@ def common_words() -> pl.Series:
 
 def _common_word(name: pl.Expr) -> pl.Expr:
     words = common_words().implode()
-    compound = name.str.contains("^(?:" + "|".join(COMPOUND_SURNAMES) + ")")
+    compound = name.str.slice(0, 2).is_in(COMPOUND_SURNAMES)
     return name.is_in(words) | (name.str.slice(0, 2).is_in(words) & ~compound)
 
 
+@functools.lru_cache(maxsize=1)
 def _area_series() -> pl.Series:
     return pl.Series(sorted(areas.area_codes()), dtype=pl.Utf8)
 
@@ -752,6 +748,11 @@ def _ends_with_honorific(tok: pl.Expr) -> pl.Expr:
     return tok.str.ends_with("先生") | tok.str.ends_with("女士")
 
 
+def _named(tok: pl.Expr) -> pl.Expr:
+    """Tokens of the cue and 先生/女士 alternatives."""
+    return tok.str.contains(_NAME_START) | _ends_with_honorific(tok)
+
+
 def _shape_first(tok: pl.Expr, named: pl.Expr, bare: pl.Expr) -> pl.Expr:
     """A cheap first sort of candidate tokens (most tokens get none);
     ``_MORE`` for the tokens that go on to :func:`_shape_rest`. ``named``:
@@ -834,9 +835,7 @@ def _kind_expressions(today) -> dict[str, pl.Expr]:
         # 先生/女士 whose given name ends like such a word (联系人：张曾).
         "name_bare": pl.when(bare_name.is_not_null())
         .then(when(~_common_word(bare_name), "name_bare"))
-        .otherwise(
-            when(tok.str.contains(_NAME_START) | _ends_with_honorific(tok), "name")
-        ),
+        .otherwise(when(_named(tok), "name")),
         "address": when(
             tok.str.contains("(?:区|县|旗)|(?:大道|路|街|巷)[0-9]"), "address"
         ),
@@ -975,7 +974,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         cands.filter(~pl.col("_p"))
         .drop("_p")
         .with_columns(
-            (tok.str.contains(_NAME_START) | _ends_with_honorific(tok)).alias("_nm"),
+            _named(tok).alias("_nm"),
             tok.str.contains(_AFTER_END).alias("_bn"),
         )
         .filter((tok.str.len_chars() >= 7) | named | bare | tok.str.contains("号"))
@@ -1259,8 +1258,6 @@ def _email_split(found: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-_COMPOUND = "(?:" + "|".join(COMPOUND_SURNAMES) + ")"
-_SINGLE = "[" + SINGLE_SURNAMES + "]"
 _HONORIFIC = "(?:先生|女士)?$"
 # The surname and given-name lengths the pattern
 # ``^(.*?)(NAME_IN_TEXT)((?:先生|女士)?)$`` tries, in its order (compound
