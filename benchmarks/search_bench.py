@@ -387,6 +387,8 @@ def build_catalog(total: int, real: int, unique: int, seed: int) -> dict:
     bulk_seconds = time.perf_counter() - started
     bulk = min(bulk, unique)
     copies = _replicate(total)
+    # what the rebuild commands end with (the GIN pending lists merged)
+    search.commit()
     _analyze()
     return {
         "datasets": total,

@@ -624,11 +624,56 @@ def test_the_columns_every_search_reads_stay_in_the_row(index_table):
         assert storage[column] == "m", column
     for column in ("stored", "fields", "tsv"):
         assert storage[column] == "x", column
-    # rows up to 2400 bytes are not compressed (c7e2a4b9d1f3): facets stay
-    # readable without decompressing
+    # rows up to 1800 bytes are not compressed (c7e2a4b9d1f3, f4a8b2c6d1e9):
+    # facets stay readable without decompressing
     with meta.engine.connect() as conn:
         options = conn.exec_driver_sql(
             "SELECT reloptions FROM pg_class WHERE oid = 'cqgov_search_doc'::regclass"
         ).scalar()
-    assert "toast_tuple_target=2400" in (options or [])
+    assert "toast_tuple_target=1800" in (options or [])
     assert storage["facets"] == "m"
+    # the filters' copy of the facet values goes out of line first
+    # (f4a8b2c6d1e9), uncompressed
+    assert storage["facet_terms"] == "e"
+
+
+def _pending_pages(index: str) -> int:
+    """Pages of ``index``'s GIN pending list, emptied by the call itself."""
+    from ckan.model import meta
+
+    with meta.engine.begin() as conn:
+        return conn.exec_driver_sql(
+            "SELECT gin_clean_pending_list(%s::regclass)", (index,)
+        ).scalar()
+
+
+def test_commit_merges_the_gin_pending_lists(fresh_solr):
+    """New entries wait in a GIN index's pending list, which every search of
+    that index reads in full, until commit merges them (migration
+    e3f7a9c1b2d4 also bounds the lists at 256 kB)."""
+    many = [make_doc(f"p{i}", title=f"公共交通线路{i}号") for i in range(40)]
+    fresh_solr.add(many)
+    assert _pending_pages("cqgov_search_doc_tsv_gin") > 0
+    fresh_solr.add(many)
+    fresh_solr.commit()
+    for index in ("cqgov_search_doc_tsv_gin", "cqgov_search_doc_zh_gin"):
+        assert _pending_pages(index) == 0, index
+    assert search(fresh_solr, "公共交通线路").hits >= 40
+
+
+def test_gin_pending_lists_are_bounded(index_table):
+    from ckan.model import meta
+
+    with meta.engine.connect() as conn:
+        options = dict(
+            conn.exec_driver_sql(
+                "SELECT c.relname, c.reloptions FROM pg_index AS i "
+                "JOIN pg_class AS c ON c.oid = i.indexrelid "
+                "JOIN pg_am AS a ON a.oid = c.relam "
+                "WHERE i.indrelid = 'cqgov_search_doc'::regclass "
+                "AND a.amname = 'gin'"
+            ).fetchall()
+        )
+    assert len(options) >= 8
+    for name, reloptions in options.items():
+        assert "gin_pending_list_limit=256" in (reloptions or []), name

@@ -8,9 +8,10 @@ makes that return a :class:`PgSolrClient`, which answers the same calls —
 table, with the same documents and query parameters CKAN sends to Solr.
 
 Writes run in their own short transaction (like an update request to Solr:
-independent of the CKAN session that triggered them), so ``commit`` has
-nothing left to do, except inside :func:`batched_writes` (``search-index
-rebuild``), where documents are written several hundred per statement.
+independent of the CKAN session that triggered them), except inside
+:func:`batched_writes` (``search-index rebuild``), where documents are
+written several hundred per statement; ``commit`` writes what a batch holds
+and merges the GIN indexes' pending lists.
 """
 
 from __future__ import annotations
@@ -242,6 +243,16 @@ def write_rows(rows: list[dict[str, Any]]) -> None:
         raise SearchIndexError(f"could not write to the search index: {e}") from e
 
 
+# the index table's GIN indexes' pending lists merged (gin_clean_pending_list)
+_CLEAN_PENDING_LISTS = """
+    SELECT count(gin_clean_pending_list(i.indexrelid))
+    FROM pg_index AS i
+    JOIN pg_class AS c ON c.oid = i.indexrelid
+    JOIN pg_am AS a ON a.oid = c.relam
+    WHERE i.indrelid = CAST(:table AS regclass) AND a.amname = 'gin'
+"""
+
+
 class PgSolrClient:
     """Answers CKAN's pysolr calls from PostgreSQL."""
 
@@ -300,8 +311,16 @@ class PgSolrClient:
         return ""
 
     def commit(self, *args: Any, **kwargs: Any) -> str:
-        # every write outside a batch is already committed
+        """Every write outside a batch is already committed; what remains is
+        what a Solr commit gives, an index ready to search: the GIN indexes'
+        pending lists (entries added since their last merge, which every
+        search reads in full) merged now rather than at the next vacuum."""
         flush()
+        try:
+            with _engine().begin() as conn:
+                conn.execute(sa.text(_CLEAN_PENDING_LISTS), {"table": TABLE})
+        except sa.exc.SQLAlchemyError as e:
+            raise SearchIndexError(f"could not commit the search index: {e}") from e
         return ""
 
     def optimize(self, *args: Any, **kwargs: Any) -> str:

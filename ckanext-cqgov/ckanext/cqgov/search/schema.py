@@ -195,8 +195,10 @@ DATE_COLUMNS = ("metadata_created", "metadata_modified")
 ARRAY_COLUMNS = ("permission_labels",)
 
 # Fields of ``fields`` that are not also copied into the small ``facets``
-# column (identifiers, URLs, timestamps: never faceted on, and bulky). The
-# migration that created ``facets`` filled it in with the same rule.
+# column (identifiers, URLs, timestamps, sentences: never faceted on, and
+# bulky); a facet or filter on one of them reads ``fields`` instead. The
+# migrations that fill ``facets`` in (8d2f4b6a1c03, f4a8b2c6d1e9) follow
+# the same rule.
 NOT_IN_FACETS_COLUMN = frozenset(
     {
         "index_id",
@@ -213,6 +215,23 @@ NOT_IN_FACETS_COLUMN = frozenset(
         "metadata_modified",
         "title_string",
         "permission_labels",
+        # the dedicated columns' fields (filters there, never facets here)
+        "entity_type",
+        "state",
+        "dataset_type",
+        "capacity",
+        # the catalog's sentences and identifiers (legal bases, conditions,
+        # codes, contact, data items) and the pinyin search aid: a third of
+        # the column's bytes, which every search reads for each match
+        "share_condition",
+        "share_basis",
+        "open_condition",
+        "open_basis",
+        "resource_code",
+        "related_codes",
+        "contact",
+        "data_items",
+        "cqgov_pinyin",
     }
 )
 
