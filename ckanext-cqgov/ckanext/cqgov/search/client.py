@@ -21,6 +21,7 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import os
 import re
 import threading
 from collections.abc import Iterator
@@ -81,6 +82,51 @@ def _engine() -> sa.engine.Engine:
     if engine is None:
         raise SearchIndexError("the CKAN database engine is not initialised")
     return engine
+
+
+# The planner settings of every search. Its cost estimates are high enough to
+# trigger JIT compilation, which takes longer than running the query
+# (hundreds of milliseconds). The index is read from memory: with the
+# default random_page_cost the planner prefers a sequential scan that tests
+# every row's TOASTed tsv over the GIN indexes for multi-word text queries.
+SEARCH_SETTINGS = {"jit": "off", "random_page_cost": "1.1"}
+
+_search_engines: dict[tuple[int, int], sa.engine.Engine] = {}
+_search_engines_lock = threading.Lock()
+
+
+def _search_engine() -> sa.engine.Engine:
+    """The engine searches read through: CKAN's database, connections in
+    autocommit mode with :data:`SEARCH_SETTINGS` set when they open. A
+    search is one read-only statement, so it needs no transaction of its
+    own: no BEGIN, SET and COMMIT round trips per search. One engine per
+    process and CKAN engine (a pool must not cross a fork)."""
+    base = _engine()
+    key = (os.getpid(), id(base))
+    engine = _search_engines.get(key)
+    if engine is None:
+        with _search_engines_lock:
+            engine = _search_engines.get(key)
+            if engine is None:
+                options = " ".join(f"-c {k}={v}" for k, v in SEARCH_SETTINGS.items())
+                engine = sa.create_engine(
+                    base.url,
+                    isolation_level="AUTOCOMMIT",
+                    pool_pre_ping=True,
+                    connect_args={"options": options},
+                )
+                _search_engines[key] = engine
+    return engine
+
+
+_BIND_RE = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
+
+
+def driver_sql(sql: str) -> str:
+    """``sql`` with its ``:name`` parameters in psycopg2's ``%(name)s`` form
+    (and literal ``%`` doubled), to run without SQLAlchemy's text() parsing
+    and compiling a statement of several kilobytes on every search."""
+    return _BIND_RE.sub(r"%(\1)s", sql.replace("%", "%%"))
 
 
 def table_exists() -> bool:
@@ -340,19 +386,10 @@ class PgSolrClient:
         except lucene.QuerySyntaxError as e:
             raise SearchQueryError(str(e)) from e
         try:
-            with _engine().begin() as conn:
-                # The planner's cost estimates of these queries are high
-                # enough to trigger JIT compilation, which takes longer than
-                # running them (hundreds of milliseconds). The index is read
-                # from memory: with the default random_page_cost the planner
-                # prefers a sequential scan that tests every row's TOASTed
-                # tsv over the GIN indexes for multi-word text queries.
-                conn.exec_driver_sql(
-                    "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
-                )
+            with _search_engine().connect() as conn:
                 if plan["presence_checks"]:
                     self._check_sort_fields(conn, plan["presence_checks"])
-                row = conn.execute(sa.text(sql), binds).mappings().one()
+                row = conn.exec_driver_sql(driver_sql(sql), binds).mappings().one()
         except SearchQueryError:
             raise
         except sa.exc.DataError as e:
