@@ -677,3 +677,24 @@ def test_gin_pending_lists_are_bounded(index_table):
     assert len(options) >= 8
     for name, reloptions in options.items():
         assert "gin_pending_list_limit=256" in (reloptions or []), name
+
+
+def test_searches_run_with_their_planner_settings_outside_a_transaction(index_table):
+    from ckanext.cqgov.search import client
+
+    with client._search_engine().connect() as conn:
+        assert conn.exec_driver_sql("SHOW jit").scalar() == "off"
+        assert conn.exec_driver_sql("SHOW random_page_cost").scalar() == "1.1"
+        # autocommit: no transaction stays open between statements (in one,
+        # now() would be the first statement's time)
+        conn.exec_driver_sql("SELECT pg_sleep(0.01)")
+        assert conn.exec_driver_sql("SELECT now() = statement_timestamp()").scalar()
+
+
+def test_driver_sql_keeps_casts_and_literal_percent_signs():
+    from ckanext.cqgov.search.client import driver_sql
+
+    sql = "SELECT '{}'::jsonb, x LIKE '%a' FROM t WHERE a = :q0 AND b @> :f12"
+    assert driver_sql(sql) == (
+        "SELECT '{}'::jsonb, x LIKE '%%a' FROM t WHERE a = %(q0)s AND b @> %(f12)s"
+    )
