@@ -698,3 +698,18 @@ def test_driver_sql_keeps_casts_and_literal_percent_signs():
     assert driver_sql(sql) == (
         "SELECT '{}'::jsonb, x LIKE '%%a' FROM t WHERE a = %(q0)s AND b @> %(f12)s"
     )
+
+
+def test_a_search_survives_its_pooled_connection_being_closed(fresh_solr):
+    """The search engine does not ping connections before use; a search on a
+    connection the server closed (e.g. a restart) runs again on a new one."""
+    from ckan.model import meta
+
+    from ckanext.cqgov.search import client
+
+    assert ids(search(fresh_solr, "tags:education")) == ["school"]
+    with client._search_engine().connect() as conn:
+        pid = conn.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    with meta.engine.begin() as conn:
+        assert conn.exec_driver_sql("SELECT pg_terminate_backend(%s)", (pid,)).scalar()
+    assert ids(search(fresh_solr, "tags:education")) == ["school"]

@@ -24,7 +24,7 @@ import logging
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import psycopg2
@@ -99,7 +99,8 @@ def _search_engine() -> sa.engine.Engine:
     """The engine searches read through: CKAN's database, connections in
     autocommit mode with :data:`SEARCH_SETTINGS` set when they open. A
     search is one read-only statement, so it needs no transaction of its
-    own: no BEGIN, SET and COMMIT round trips per search. One engine per
+    own: no BEGIN, SET and COMMIT round trips per search, and no ping
+    (:func:`_reading` retries on a new connection instead). One engine per
     process and CKAN engine (a pool must not cross a fork)."""
     base = _engine()
     key = (os.getpid(), id(base))
@@ -112,11 +113,25 @@ def _search_engine() -> sa.engine.Engine:
                 engine = sa.create_engine(
                     base.url,
                     isolation_level="AUTOCOMMIT",
-                    pool_pre_ping=True,
                     connect_args={"options": options},
                 )
                 _search_engines[key] = engine
     return engine
+
+
+def _reading(read: Callable[[sa.engine.Connection], Any]) -> Any:
+    """``read(connection)`` on a connection of :func:`_search_engine`, once
+    more on a new connection when the pooled one turns out to be closed
+    (the server restarted: SQLAlchemy then discards the whole pool)."""
+    try:
+        with _search_engine().connect() as conn:
+            return read(conn)
+    except sa.exc.DBAPIError as e:
+        if not e.connection_invalidated:
+            raise
+        log.info("search index connection closed by the server; reconnecting")
+    with _search_engine().connect() as conn:
+        return read(conn)
 
 
 _BIND_RE = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
@@ -385,11 +400,14 @@ class PgSolrClient:
             sql, binds, plan = self._build_search(q, params)
         except lucene.QuerySyntaxError as e:
             raise SearchQueryError(str(e)) from e
+
+        def read(conn: sa.engine.Connection) -> Any:
+            if plan["presence_checks"]:
+                self._check_sort_fields(conn, plan["presence_checks"])
+            return conn.exec_driver_sql(driver_sql(sql), binds).mappings().one()
+
         try:
-            with _search_engine().connect() as conn:
-                if plan["presence_checks"]:
-                    self._check_sort_fields(conn, plan["presence_checks"])
-                row = conn.exec_driver_sql(driver_sql(sql), binds).mappings().one()
+            row = _reading(read)
         except SearchQueryError:
             raise
         except sa.exc.DataError as e:
