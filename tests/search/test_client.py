@@ -713,3 +713,14 @@ def test_a_search_survives_its_pooled_connection_being_closed(fresh_solr):
     with meta.engine.begin() as conn:
         assert conn.exec_driver_sql("SELECT pg_terminate_backend(%s)", (pid,)).scalar()
     assert ids(search(fresh_solr, "tags:education")) == ["school"]
+
+
+def test_filter_parse_trees_are_reused_as_copies():
+    from ckanext.cqgov.search import lucene
+    from ckanext.cqgov.search.client import parse_filter
+
+    fq = '+capacity:public +state:(active OR draft) -tags:"x y"'
+    first = parse_filter(fq, "AND")
+    assert first == lucene.parse(fq, default_op="AND")
+    first.must.clear()
+    assert parse_filter(fq, "AND") == lucene.parse(fq, default_op="AND")

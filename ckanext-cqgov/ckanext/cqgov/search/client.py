@@ -17,8 +17,10 @@ and merges the GIN indexes' pending lists.
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -132,6 +134,19 @@ def _reading(read: Callable[[sa.engine.Connection], Any]) -> Any:
         log.info("search index connection closed by the server; reconnecting")
     with _search_engine().connect() as conn:
         return read(conn)
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_filter(fq: str, q_op: str) -> lucene.Node:
+    return lucene.parse(fq, default_op=q_op)
+
+
+def parse_filter(fq: str, q_op: str) -> lucene.Node:
+    """A filter query's tree. CKAN sends the same few filter strings with
+    every search (``+capacity:public +state:active …`` and the viewer's
+    permission labels), so their parse trees are kept (a copy is returned:
+    compiling may change a tree); the main query is parsed every time."""
+    return copy.deepcopy(_parsed_filter(fq, q_op))
 
 
 _BIND_RE = re.compile(r"(?<![:\w\\]):(\w+)(?!:)")
@@ -465,7 +480,7 @@ class PgSolrClient:
                 raise lucene.QuerySyntaxError(f"invalid fq {fq!r}")
             if not fq.strip():
                 continue
-            where.append(f_compiler.compile(lucene.parse(fq, default_op=q_op)).where)
+            where.append(f_compiler.compile(parse_filter(fq, q_op)).where)
         where_sql = " AND ".join(w for w in where if w != "TRUE") or "TRUE"
 
         rows = _int_param(params, "rows", 10)
