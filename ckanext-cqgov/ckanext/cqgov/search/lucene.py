@@ -37,6 +37,7 @@ reported rather than silently ignored.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import math
 import re
@@ -809,15 +810,7 @@ class Compiler:
         bit of a number, which picks the score of that set of fields from an
         array computed here (exact decimals, as PostgreSQL's numeric
         arithmetic gives them)."""
-        best_weight = Decimal(f"{1 - tie}")
-        sum_weight = Decimal(f"{tie}")
-        boosts = [Decimal(f"{b}") for _w, b in matches]
-        scores = []
-        for mask in range(1 << len(matches)):
-            chosen = [b for i, b in enumerate(boosts) if mask >> i & 1]
-            best = max(chosen, default=Decimal(0))
-            scores.append(best_weight * best + sum_weight * sum(chosen, Decimal(0)))
-        table = self.bind("{" + ",".join(str(v) for v in scores) + "}")
+        table = self.bind(_field_set_scores(tuple(b for _w, b in matches), tie))
         bits = " + ".join(
             f"(CASE WHEN {w} THEN {1 << i} ELSE 0 END)"
             for i, (w, _b) in enumerate(matches)
@@ -908,6 +901,21 @@ class SortKey:
 
 
 _SORT_ITEM_RE = re.compile(r"^([A-Za-z0-9_.\-]+)\s+(asc|desc)$", re.I)
+
+
+@functools.lru_cache(maxsize=64)
+def _field_set_scores(boosts: tuple[float, ...], tie: float) -> str:
+    """The dismax scores of every set of matching fields (bit i: field i),
+    as a PostgreSQL array literal (the same ``qf`` boosts every search)."""
+    best_weight = Decimal(f"{1 - tie}")
+    sum_weight = Decimal(f"{tie}")
+    values = [Decimal(f"{b}") for b in boosts]
+    scores = []
+    for mask in range(1 << len(values)):
+        chosen = [b for i, b in enumerate(values) if mask >> i & 1]
+        best = max(chosen, default=Decimal(0))
+        scores.append(best_weight * best + sum_weight * sum(chosen, Decimal(0)))
+    return "{" + ",".join(str(v) for v in scores) + "}"
 
 
 def parse_sort(spec: str | None, compiler: Compiler) -> list[SortKey]:
