@@ -154,10 +154,18 @@ class TestIndexMaintenance:
         with engine.connect() as conn:
             raw = conn.connection.dbapi_connection
         pool = engine.pool
+        from ckanext.cqgov.search import client
+
+        searches = client._search_engine()
+        with searches.connect() as conn:
+            search_raw = conn.connection.dbapi_connection
         pgsearch._forget_inherited_connections()
         assert engine.pool is not pool
-        # the parent's connection was not closed (dispose(close=False))
+        # the parent's connections were not closed (dispose(close=False))
         assert raw.closed == 0
+        assert search_raw.closed == 0
+        # and searches open connections of their own
+        assert client._search_engine() is not searches
 
     def test_clean_index_fixture_left_an_empty_index(self):
         assert search.query_for(model.Package).get_all_entity_ids() == []

@@ -121,6 +121,15 @@ def _search_engine() -> sa.engine.Engine:
     return engine
 
 
+def forget_search_engines() -> None:
+    """In a forked child: drop, without closing, the search connections
+    inherited from the parent (closing them would end the parent's)."""
+    with _search_engines_lock:
+        for engine in _search_engines.values():
+            engine.dispose(close=False)
+        _search_engines.clear()
+
+
 def _reading(read: Callable[[sa.engine.Connection], Any]) -> Any:
     """``read(connection)`` on a connection of :func:`_search_engine`, once
     more on a new connection when the pooled one turns out to be closed

@@ -206,8 +206,11 @@ def _forget_inherited_connections() -> None:
     results; the child opens its own."""
     from ckan.model import meta
 
+    from . import client
+
     if meta.engine is not None:
         meta.engine.dispose(close=False)
+    client.forget_search_engines()
 
 
 def _load_analysis_before_fork() -> None:
