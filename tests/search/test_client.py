@@ -559,6 +559,31 @@ class TestWrites:
         assert result.facets["facet_fields"]["site_id"] == [SITE, 5]
         assert result.facets["facet_fields"]["tags"][:2] == ["traffic", 4]
 
+    def test_sentences_and_column_copies_stay_out_of_the_facets_column(
+        self, fresh_solr
+    ):
+        from ckanext.cqgov.search import document
+
+        basis = "《重庆市政务数据资源管理暂行办法》第十五条"
+        doc = make_doc("basis", title="有条件共享的数据", share_basis=basis)
+        row = document.build_row(doc)
+        for field in ("share_basis", "state", "capacity", "entity_type"):
+            assert field not in row["facets"], field
+            assert field in row["fields"], field
+        assert not any(t.startswith("share_basis") for t in row["facet_terms"])
+        # faceting and filtering on them still work (from ``fields``)
+        fresh_solr.add([doc])
+        result = fresh_solr.search(
+            q="*:*",
+            fq=f'share_basis:"{basis}"',
+            rows=10,
+            facet="true",
+            **{"facet.field": ["share_basis", "state"]},
+        )
+        assert ids(result) == ["basis"]
+        assert result.facets["facet_fields"]["share_basis"] == [basis, 1]
+        assert result.facets["facet_fields"]["state"] == ["active", 1]
+
 
 class TestSubstringIndex:
     """Autocomplete's substring tests (``title_ngram``, ``name_ngram``,
