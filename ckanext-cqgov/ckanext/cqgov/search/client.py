@@ -294,10 +294,17 @@ def flush() -> None:
     if pending:
         rows = list(pending)
         pending.clear()
-        write_rows(rows)
+        write_rows(rows, batch=True)
 
 
-def write_rows(rows: list[dict[str, Any]]) -> None:
+# Single-document writes keep the GIN indexes' pending lists (entries not yet
+# merged, which every search of the index reads in full) under this many kB;
+# a batch keeps PostgreSQL's default (4 MB: with a small limit two rebuild
+# processes wait on each other's merges) and the rebuild's commit merges them.
+SINGLE_WRITE_PENDING_LIST_KB = 256
+
+
+def write_rows(rows: list[dict[str, Any]], batch: bool = False) -> None:
     """Upsert index rows (:func:`.document.build_row`) in one statement and
     one transaction."""
     # one statement cannot update a row twice: the last version wins
@@ -315,6 +322,11 @@ def write_rows(rows: list[dict[str, Any]]) -> None:
         with _engine().begin() as conn:
             cursor = conn.connection.cursor()
             try:
+                if not batch:
+                    cursor.execute(
+                        "SET LOCAL gin_pending_list_limit = %s",
+                        (SINGLE_WRITE_PENDING_LIST_KB,),
+                    )
                 execute_values(
                     cursor,
                     _UPSERT_SQL,
