@@ -25,7 +25,7 @@ from importlib import resources
 
 import polars as pl
 
-from ckanext.cqgov.desensitize import areas
+from ckanext.cqgov.desensitize import areas, kernels
 
 TEXT_KINDS = (
     "resident_id",
@@ -949,38 +949,91 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     the cell) split as ``pre + part + post``: ``part`` is what an operator
     transforms (the name after a cue, the local part of an e-mail address,
     otherwise the whole value), ``pre``/``post`` stay as they are.
-    Tokens are first sorted by shape, then each shape's tokens are validated
-    together, so every check runs only on the tokens it concerns.
+    The compiled checks of :mod:`kernels` settle most tokens (digit runs,
+    e-mail addresses, codes); the others are sorted by shape, then each
+    shape's tokens are validated together with polars expressions, so every
+    check runs only on the tokens it concerns.
     """
     if cands.height == 0:
         return _empty_findings()
-    tok = pl.col("tok")
-    # Runs of digits alone (most tokens) need none of the tests, rewrites
-    # and splits below: only runs of 11 or more can be findings (digits
-    # are ASCII: their length in bytes is their length).
-    cands = cands.with_columns(tok.str.contains("^[0-9]+$").alias("_p"))
-    runs = (
-        cands.filter(pl.col("_p") & (tok.str.len_bytes() >= 11))
-        .drop("_p")
-        .with_columns(pl.lit("").alias("_lp"))
+    verdict = pl.Series(kernels.verdicts(cands["tok"]))
+    settled = verdict >= kernels.RESIDENT_ID
+    found = _whole_tokens(
+        cands.filter(settled),
+        verdict.filter(settled).replace_strict(kernels.KINDS, return_dtype=pl.Utf8),
     )
-    # Other tokens shorter than 7 characters can only be names or street
+    rest = cands.filter(verdict == kernels.POLARS)
+    if rest.height:
+        found = pl.concat([found, _checked(rest)])
+    if found.height == 0:
+        return _empty_findings()
+    tok = pl.col("tok")
+    # ``pre``/``part``/``post``: e-mail addresses split at the local part,
+    # names after their cue; each split runs only on its own kind's rows.
+    kind_is = pl.col("kind")
+    out = [
+        found.filter(~kind_is.is_in(list(_SPLITS))).select(
+            *_FINDING_KEYS,
+            pl.col("xpre").alias("pre"),
+            tok.alias("part"),
+            pl.col("xpost").alias("post"),
+        )
+    ]
+    for kind, split in _SPLITS.items():
+        sub = found.filter(kind_is == kind)
+        if sub.height == 0:
+            continue
+        sub = split(sub)
+        out.append(
+            sub.select(
+                *_FINDING_KEYS,
+                (pl.col("xpre") + pl.col("_pre")).alias("pre"),
+                pl.col("_part").alias("part"),
+                (pl.col("_post") + pl.col("xpost")).alias("post"),
+            )
+        )
+    return pl.concat(out)
+
+
+def _whole_tokens(cands: pl.DataFrame, kind: pl.Series) -> pl.DataFrame:
+    """``cands`` as findings of ``kind`` that are the whole token, in the
+    columns of :data:`_FOUND`."""
+    tok = pl.col("tok")
+    return cands.select(
+        "col",
+        "row",
+        "idx",
+        "tok",
+        pl.lit(kind).alias("kind"),
+        tok.alias("whole"),
+        pl.lit("").alias("xpre"),
+        pl.lit("").alias("xpost"),
+        pl.lit(None, dtype=pl.Int64).alias("_s"),
+    )
+
+
+# What :func:`_checked` returns for each finding: the
+# token (``tok``, in ``whole`` from ``_s`` when it is a part of it), and the
+# text around it in the value (``xpre``, ``xpost``).
+_FOUND = ("col", "row", "idx", "tok", "kind", "whole", "xpre", "xpost", "_s")
+
+
+def _checked(cands: pl.DataFrame) -> pl.DataFrame:
+    """Findings among tokens :func:`kernels.verdicts` left to polars (none
+    of them is digits alone), columns :data:`_FOUND`."""
+    tok = pl.col("tok")
+    # Tokens shorter than 7 characters can only be names or street
     # addresses (every other shape below needs 7 or more): most of them go
     # here. ``_nm`` (starts with a name cue or ends in 先生/女士) and ``_bn``
     # (ends in a word that follows a person) are kept for
     # :func:`_shape_first`; none of the rewrites below changes them.
     named, bare = pl.col("_nm"), pl.col("_bn")
-    cands = (
-        cands.filter(~pl.col("_p"))
-        .drop("_p")
-        .with_columns(
-            _named(tok).alias("_nm"),
-            tok.str.contains(_AFTER_END).alias("_bn"),
-        )
-        .filter((tok.str.len_chars() >= 7) | named | bare | tok.str.contains("号"))
-    )
-    if cands.height == 0 and runs.height == 0:
-        return _empty_findings()
+    cands = cands.with_columns(
+        _named(tok).alias("_nm"),
+        tok.str.contains(_AFTER_END).alias("_bn"),
+    ).filter((tok.str.len_chars() >= 7) | named | bare | tok.str.contains("号"))
+    if cands.height == 0:
+        return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Utf8))
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
     # another length belongs to the following text. (Only tokens ending in
     # X or x (``_x``) can change here, or be digits with an X below.)
@@ -1026,13 +1079,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     ended = cands.filter(ends_x).with_columns(
         tok.str.contains(r"^[0-9]+X?$").alias("_d")
     )
-    digit_toks = pl.concat(
-        [
-            runs,
-            ended.filter(is_digits & (tok.str.len_chars() >= 11)).drop(
-                "_x", "_d", "_nm", "_bn"
-            ),
-        ]
+    digit_toks = ended.filter(is_digits & (tok.str.len_chars() >= 11)).drop(
+        "_x", "_d", "_nm", "_bn"
     )
     other = pl.concat(
         [cands.filter(~ends_x).drop("_x"), ended.filter(~is_digits).drop("_x", "_d")]
@@ -1202,38 +1250,11 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         for (shape,), group in shaped.group_by("shape")
     ]
     if not parts:
-        return _empty_findings()
+        return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Utf8))
     found = pl.concat(parts).filter(pl.col("kind").is_not_null())
     found = _resolve_area(found)
     found = _resolve_ipv6(found)
-    found = _resolve_parts(found)
-    if found.height == 0:
-        return _empty_findings()
-    # ``pre``/``part``/``post``: e-mail addresses split at the local part,
-    # names after their cue; each split runs only on its own kind's rows.
-    kind_is = pl.col("kind")
-    out = [
-        found.filter(~kind_is.is_in(list(_SPLITS))).select(
-            *_FINDING_KEYS,
-            pl.col("xpre").alias("pre"),
-            tok.alias("part"),
-            pl.col("xpost").alias("post"),
-        )
-    ]
-    for kind, split in _SPLITS.items():
-        sub = found.filter(kind_is == kind)
-        if sub.height == 0:
-            continue
-        sub = split(sub)
-        out.append(
-            sub.select(
-                *_FINDING_KEYS,
-                (pl.col("xpre") + pl.col("_pre")).alias("pre"),
-                pl.col("_part").alias("part"),
-                (pl.col("_post") + pl.col("xpost")).alias("post"),
-            )
-        )
-    return pl.concat(out)
+    return _resolve_parts(found).select(_FOUND)
 
 
 def _email_split(found: pl.DataFrame) -> pl.DataFrame:
