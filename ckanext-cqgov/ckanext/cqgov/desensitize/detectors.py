@@ -957,48 +957,51 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     if cands.height == 0:
         return _empty_findings()
     verdict = pl.Series(kernels.verdicts(cands["tok"]))
-    settled = verdict >= kernels.RESIDENT_ID
-    found = _whole_tokens(
-        cands.filter(settled),
-        verdict.filter(settled).replace_strict(kernels.KINDS, return_dtype=pl.Utf8),
-    )
+    # (the settled e-mail addresses are split apart, the others need no
+    # split: no test of the kind over all findings)
+    email = verdict == kernels.EMAIL
+    plain = (verdict >= kernels.RESIDENT_ID) & ~email
+    out = [
+        _with_parts(_whole_tokens(cands.filter(plain), verdict.filter(plain))),
+        _with_parts(_whole_tokens(cands.filter(email), verdict.filter(email)), "email"),
+    ]
     rest = cands.filter(verdict == kernels.POLARS)
     if rest.height:
-        found = pl.concat([found, _checked(rest)])
-    if found.height == 0:
-        return _empty_findings()
-    tok = pl.col("tok")
-    # ``pre``/``part``/``post``: e-mail addresses split at the local part,
-    # names after their cue; each split runs only on its own kind's rows.
-    kind_is = pl.col("kind")
-    out = [
-        found.filter(~kind_is.is_in(list(_SPLITS))).select(
-            *_FINDING_KEYS,
-            pl.col("xpre").alias("pre"),
-            tok.alias("part"),
-            pl.col("xpost").alias("post"),
-        )
-    ]
-    for kind, split in _SPLITS.items():
-        sub = found.filter(kind_is == kind)
-        if sub.height == 0:
-            continue
-        sub = split(sub)
-        out.append(
-            sub.select(
-                *_FINDING_KEYS,
-                (pl.col("xpre") + pl.col("_pre")).alias("pre"),
-                pl.col("_part").alias("part"),
-                (pl.col("_post") + pl.col("xpost")).alias("post"),
-            )
-        )
+        found = _checked(rest)
+        kind_is = pl.col("kind")
+        out.append(_with_parts(found.filter(~kind_is.is_in(list(_SPLITS)))))
+        for kind in _SPLITS:
+            sub = found.filter(kind_is == kind)
+            if sub.height:
+                out.append(_with_parts(sub, kind))
     return pl.concat(out)
 
 
-def _whole_tokens(cands: pl.DataFrame, kind: pl.Series) -> pl.DataFrame:
-    """``cands`` as findings of ``kind`` that are the whole token, in the
-    columns of :data:`_FOUND`."""
+def _with_parts(found: pl.DataFrame, split: str | None = None) -> pl.DataFrame:
+    """Findings (columns :data:`_FOUND`) with ``pre``/``part``/``post``:
+    ``split`` names the kind of all of them when it is one that is split
+    (:data:`_SPLITS`: e-mail addresses at the local part, names after their
+    cue), else the whole token is the part."""
+    if split is None:
+        return found.select(
+            *_FINDING_KEYS,
+            pl.col("xpre").alias("pre"),
+            pl.col("tok").alias("part"),
+            pl.col("xpost").alias("post"),
+        )
+    return _SPLITS[split](found).select(
+        *_FINDING_KEYS,
+        (pl.col("xpre") + pl.col("_pre")).alias("pre"),
+        pl.col("_part").alias("part"),
+        (pl.col("_post") + pl.col("xpost")).alias("post"),
+    )
+
+
+def _whole_tokens(cands: pl.DataFrame, verdict: pl.Series) -> pl.DataFrame:
+    """``cands`` as findings of the kinds of their :func:`kernels.verdicts`
+    that are the whole token, in the columns of :data:`_FOUND`."""
     tok = pl.col("tok")
+    kind = verdict.replace_strict(kernels.KINDS, default=None, return_dtype=pl.Utf8)
     return cands.select(
         "col",
         "row",
@@ -1033,7 +1036,7 @@ def _checked(cands: pl.DataFrame) -> pl.DataFrame:
         tok.str.contains(_AFTER_END).alias("_bn"),
     ).filter((tok.str.len_chars() >= 7) | named | bare | tok.str.contains("号"))
     if cands.height == 0:
-        return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Utf8))
+        return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Int8))
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
     # another length belongs to the following text. (Only tokens ending in
     # X or x (``_x``) can change here, or be digits with an X below.)
@@ -1250,7 +1253,7 @@ def _checked(cands: pl.DataFrame) -> pl.DataFrame:
         for (shape,), group in shaped.group_by("shape")
     ]
     if not parts:
-        return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Utf8))
+        return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Int8))
     found = pl.concat(parts).filter(pl.col("kind").is_not_null())
     found = _resolve_area(found)
     found = _resolve_ipv6(found)
