@@ -1,4 +1,4 @@
-"""The compiled token checks (``kernels``) decide exactly as the polars
+"""The byte-level token checks (``kernels``) decide exactly as the polars
 checks they stand in for."""
 
 from __future__ import annotations

@@ -4,10 +4,12 @@ One regular expression extracts *candidate tokens* from every cell of a column
 at once (polars, Rust regex). Digit tokens are maximal runs, so a number glued
 to Chinese text (``电话13812345678``) is a candidate while a number inside a
 longer number is not. All candidates of a batch are then classified and
-validated together with polars expressions: check characters (GB 11643 for
-resident ID numbers, GB 32100 for unified social credit codes, Luhn for bank
-cards), birth dates and area codes (python-stdnum's division table, with the
-years each code was valid). Nothing here loops over cells in Python.
+validated together: the runs of digits, e-mail addresses and codes with
+numpy arithmetic on the tokens' bytes (:mod:`kernels`), the others with
+polars expressions: check characters (GB 11643 for resident ID numbers, GB
+32100 for unified social credit codes, Luhn for bank cards), birth dates and
+area codes (python-stdnum's division table, with the years each code was
+valid). Nothing here loops over cells in Python.
 
 The kinds detected in text: ``resident_id`` (18-digit and legacy 15-digit),
 ``uscc``, ``bank_card``, ``mobile`` (optional +86/0086), ``landline``,
@@ -949,7 +951,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     the cell) split as ``pre + part + post``: ``part`` is what an operator
     transforms (the name after a cue, the local part of an e-mail address,
     otherwise the whole value), ``pre``/``post`` stay as they are.
-    The compiled checks of :mod:`kernels` settle most tokens (digit runs,
+    The byte-level checks of :mod:`kernels` settle most tokens (digit runs,
     e-mail addresses, codes); the others are sorted by shape, then each
     shape's tokens are validated together with polars expressions, so every
     check runs only on the tokens it concerns.

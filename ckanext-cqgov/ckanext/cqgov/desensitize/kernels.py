@@ -11,9 +11,9 @@ the polars path of :func:`detectors.classify` decides for such a token;
 every other token (Chinese text, separators, letters and digits of other
 shapes) gets :data:`POLARS` and goes that way.
 
-(A compiled loop over the bytes, numba, was measured too: about 20 ms less
-per 4 MiB batch, but loading LLVM added 137 MiB to the process, more than
-the memory budget leaves.)
+(A compiled loop over the bytes, numba, was measured too: 15–20 ms less per
+4 MiB batch, but loading LLVM added 137 MiB to the process, more than the
+memory budget leaves.)
 """
 
 from __future__ import annotations
@@ -76,17 +76,18 @@ def _area_periods() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     return first, start, end, int(np.diff(first).max())
 
 
-def token_bytes(tokens: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+def _token_bytes(tokens: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """The UTF-8 bytes of a string column and where each value starts (one
-    more offset than values; a null is empty). (``_get_buffers`` is what
-    polars' own dataframe-interchange export reads.)"""
+    more offset than values; a null is empty). (polars has no public call
+    for its string buffers without pyarrow: ``_get_buffers`` is private, so
+    polars is pinned and the tests of this module would catch a change.)"""
     buffers = tokens.rechunk()._get_buffers()
     return buffers["values"].to_numpy(), buffers["offsets"].to_numpy()
 
 
 def verdicts(tokens: pl.Series) -> np.ndarray:
     """One verdict (``int8``, see :data:`KINDS`) per token."""
-    data, offsets = token_bytes(tokens)
+    data, offsets = _token_bytes(tokens)
     starts, ends = offsets[:-1], offsets[1:]
     lengths = ends - starts
     out = np.full(len(lengths), POLARS, dtype=np.int8)
@@ -129,7 +130,7 @@ def verdicts(tokens: pl.Series) -> np.ndarray:
     ascii_ = short & (non_ascii == 0) & ~digit_run
     out[ascii_ & (lengths < 7)] = DROP
     email = ascii_ & (lengths >= 7) & (at_signs > 0) & (separators == 0)
-    email[email] = data[starts[email]] != _AT
+    email[email] = data[starts[email]] != _AT  # (else no local part: polars)
     out[email] = EMAIL
     code = np.flatnonzero(ascii_ & (lengths == 18) & ~id_x)
     tok = _matrix(data, starts[code], 18)
