@@ -55,7 +55,14 @@ def test_codes_and_email_addresses_settled_as_the_polars_checks_settle_them():
         + [synthetic.email(rng) for _ in range(1000)]
         + ["abc@x.y", "a@bc", "@example.com", "ab-c@example.com", "AB12CD"]
         + ["".join(rng.choices("0123456789ABCDXYZ", k=18)) for _ in range(1000)]
+        + [synthetic.resident_id(rng)[:17] + "X" for _ in range(1000)]
+        # anything else in letters, digits, separators and Chinese
+        + [
+            "".join(rng.choices("0123456789X@ -.a中", k=rng.randint(1, 20)))
+            for _ in range(4000)
+        ]
     )
+    tokens = [t for t in tokens if not t.isdigit()]  # (see the test above)
     cands = pl.DataFrame(
         {
             "col": pl.Series([0] * len(tokens), dtype=pl.UInt16),
@@ -66,7 +73,7 @@ def test_codes_and_email_addresses_settled_as_the_polars_checks_settle_them():
     )
     verdict = pl.Series(kernels.verdicts(cands["tok"]))
     settled = cands.filter(verdict != kernels.POLARS)
-    assert settled.height > 0.7 * len(tokens)
+    assert settled.height > 0.4 * len(tokens)
     expected = detectors._checked(settled).select("row", "kind").sort("row")
     got = (
         settled.with_columns(verdict.filter(verdict != kernels.POLARS).alias("v"))
@@ -75,4 +82,4 @@ def test_codes_and_email_addresses_settled_as_the_polars_checks_settle_them():
         .sort("row")
     )
     assert got.equals(expected)
-    assert set(got["kind"]) == {"uscc", "email"}
+    assert set(got["kind"]) == {"uscc", "email", "resident_id"}

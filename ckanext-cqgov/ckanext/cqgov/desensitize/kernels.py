@@ -36,23 +36,20 @@ KINDS = {
     EMAIL: "email",
 }
 
-_RIC_WEIGHTS = np.array((7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2))
-_USCC_WEIGHTS = np.array(
-    (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-)
+_RIC_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _NO_START, _NO_END = 0, 9999  # an open validity period of an area code
 _X, _AT = ord("X"), ord("@")
 
-# Byte classes counted per token in one cumulative sum: four 8-bit fields
-# (tokens of more than 255 bytes are tested apart, so no field overflows;
-# the sum wraps around harmlessly, only differences are used).
-_DIGIT, _NON_ASCII, _AT_SIGN, _SEPARATOR = 1, 1 << 8, 1 << 16, 1 << 24
-_MAX_BYTES = 255
-_CLASSES = np.zeros(256, dtype=np.uint32)
-_CLASSES[ord("0") : ord("9") + 1] = _DIGIT
-_CLASSES[128:] = _NON_ASCII
-_CLASSES[_AT] = _AT_SIGN
-_CLASSES[[ord(" "), ord("-")]] = _SEPARATOR
+# Classes of bytes, as bit flags OR-ed over each token.
+_NON_DIGIT, _NON_ASCII, _AT_SIGN, _SEPARATOR = 1, 2, 4, 8
+_FLAGS = bytes(
+    (_NON_DIGIT * (not 48 <= b <= 57))
+    | (_NON_ASCII * (b >= 128))
+    | (_AT_SIGN * (b == _AT))
+    | (_SEPARATOR * (b in b" -"))
+    for b in range(256)
+)
 
 # GB 32100 values of bytes (digits, then capitals without I, O, S, V, Z);
 # -1 for any other byte.
@@ -93,43 +90,43 @@ def verdicts(tokens: pl.Series) -> np.ndarray:
     out = np.full(len(lengths), POLARS, dtype=np.int8)
     if len(data) == 0:
         return out
-    sums = np.zeros(len(data) + 1, dtype=np.uint32)
-    np.cumsum(_CLASSES[data], dtype=np.uint32, out=sums[1:])
-    counts = sums[ends] - sums[starts]
-    digits = counts & 0xFF
-    non_ascii, at_signs, separators = (
-        (counts >> 8) & 0xFF,
-        (counts >> 16) & 0xFF,
-        counts >> 24,
-    )
+    # the flags of every byte (bytes.translate: one C pass), then OR-ed per
+    # token (a NUL after the last byte keeps every start a valid index; an
+    # empty token's flags are meaningless, it stays POLARS)
+    flags = np.frombuffer(data.tobytes().translate(_FLAGS) + b"\0", dtype=np.uint8)
+    flags = np.bitwise_or.reduceat(flags, starts)
     last = data[np.maximum(ends - 1, 0)]
-    short = (lengths > 0) & (lengths <= _MAX_BYTES)
+    filled = lengths > 0
 
     # Digits alone, by length (as the digit-run shapes of
     # :func:`detectors.classify`).
-    digit_run = short & (digits == lengths)
+    digit_run = filled & ((flags & _NON_DIGIT) == 0)
     out[digit_run] = DROP
-    for i in np.flatnonzero(lengths > _MAX_BYTES):  # (rare: tested one by one)
-        run = data[starts[i] : ends[i]]
-        if ((run >= ord("0")) & (run <= ord("9"))).all():
-            out[i] = DROP
     for n in (11, 15, 16, 17, 18, 19):
         which = np.flatnonzero(digit_run & (lengths == n))
         out[which] = _digit_runs(_matrix(data, starts[which], n) - ord("0"))
     # 17 digits and X: a resident ID number, or (failing its checks) a code
     # or a 17-digit card before an X, settled the polars way.
-    id_x = short & (lengths == 18) & (digits == 17) & (last == _X)
-    which = np.flatnonzero(id_x)
+    which = np.flatnonzero(filled & (lengths == 18) & (last == _X))
     d = _matrix(data, starts[which], 18).astype(np.int64) - ord("0")
+    digits = _all((d[:, :17] >= 0) & (d[:, :17] < 10))
+    which, d = which[digits], d[digits]
     out[which] = _eighteen(d, with_x=True)
+    id_x = np.zeros(len(out), dtype=bool)
+    id_x[which] = True
 
     # Letters and digits: e-mail addresses (no space or dash, which may
     # make the token a glued landline or grouped number), codes; other
     # tokens shorter than 7 are none of the shapes (names and addresses
     # hold Chinese characters).
-    ascii_ = short & (non_ascii == 0) & ~digit_run
+    ascii_ = filled & ((flags & _NON_ASCII) == 0) & ~digit_run
     out[ascii_ & (lengths < 7)] = DROP
-    email = ascii_ & (lengths >= 7) & (at_signs > 0) & (separators == 0)
+    email = (
+        ascii_
+        & (lengths >= 7)
+        & ((flags & _AT_SIGN) != 0)
+        & ((flags & _SEPARATOR) == 0)
+    )
     email[email] = data[starts[email]] != _AT  # (else no local part: polars)
     out[email] = EMAIL
     code = np.flatnonzero(ascii_ & (lengths == 18) & ~id_x)
@@ -192,9 +189,10 @@ def _eighteen(d: np.ndarray, with_x: bool) -> np.ndarray:
     # birth date or check character) is a mistyped ID, not a card
     century = ymd // 1000000
     id_shaped = known & ((century == 19) | (century == 20)) & (date_ok | check_ok)
-    card = ~ric & ~id_shaped & _card_ok(d)
+    maybe_card = np.flatnonzero(~ric & ~id_shaped)
+    card = maybe_card[_card_ok(d[maybe_card])]
     out[card] = BANK_CARD
-    rest = np.flatnonzero(~ric & ~card)
+    rest = np.flatnonzero(~ric & (out != BANK_CARD))
     values = d[rest]  # (digits are their own GB 32100 values)
     uscc = _uscc_shaped(values + ord("0"), values) & _uscc_ok(values)
     out[rest[uscc]] = USCC
@@ -242,11 +240,14 @@ def _area_in_year(code: np.ndarray, year: np.ndarray) -> np.ndarray:
     return ok
 
 
-def _weighted(d: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Σ d[:, i] × weights[i] over the first 17 columns (not a matrix
-    product: numpy multiplies integer matrices slowly, and floating-point
-    ones in BLAS threads that compete with polars')."""
-    return (d[:, :17] * weights).sum(axis=1)
+def _weighted(d: np.ndarray, weights: tuple[int, ...]) -> np.ndarray:
+    """Σ d[:, i] × weights[i] (column by column: numpy reduces rows of a
+    few elements slowly, multiplies integer matrices slowly, and
+    floating-point ones in BLAS threads that compete with polars')."""
+    total = np.zeros(len(d), dtype=np.int64)
+    for j, weight in enumerate(weights):
+        total += d[:, j] * weight
+    return total
 
 
 def _ric_check(d: np.ndarray) -> np.ndarray:
@@ -267,8 +268,10 @@ def _card_ok(d: np.ndarray) -> np.ndarray:
         | ((a == 3) & ((b == 4) | (b == 5) | (b == 7)))
     )
     # every second digit from the right doubled, minus 9 above 9
-    doubled = d[:, -2::-2]
-    total = d[:, ::-2].sum(axis=1) + (doubled * 2 - 9 * (doubled >= 5)).sum(axis=1)
+    total = np.zeros(len(d), dtype=np.int64)
+    for j in range(d.shape[1]):
+        digit = d[:, -1 - j]
+        total += digit * 2 - 9 * (digit >= 5) if j % 2 else digit
     return prefix & (total % 10 == 0)
 
 
@@ -276,14 +279,23 @@ def _uscc_shaped(tok: np.ndarray, values: np.ndarray) -> np.ndarray:
     """``[1-9ANY][1-9][0-9]{6}`` and ten characters of the alphabet (``tok``:
     rows of 18 bytes, ``values`` their :data:`_USCC_VALUES`)."""
     b0, b1 = tok[:, 0], tok[:, 1]
-    digits = (tok[:, 2:8] >= ord("0")) & (tok[:, 2:8] <= ord("9"))
+    any_ = (b0 == ord("A")) | (b0 == ord("N")) | (b0 == ord("Y"))
     return (
-        (((b0 >= ord("1")) & (b0 <= ord("9"))) | np.isin(b0, (65, 78, 89)))  # ANY
+        (((b0 >= ord("1")) & (b0 <= ord("9"))) | any_)
         & (b1 >= ord("1"))
         & (b1 <= ord("9"))
-        & digits.all(axis=1)
-        & (values[:, 8:] >= 0).all(axis=1)
+        & _all((values[:, 2:8] >= 0) & (values[:, 2:8] < 10))
+        & _all(values[:, 8:] >= 0)
     )
+
+
+def _all(conditions: np.ndarray) -> np.ndarray:
+    """Rows of a boolean matrix that are true throughout (column by column,
+    as :func:`_weighted`)."""
+    out = np.ones(len(conditions), dtype=bool)
+    for j in range(conditions.shape[1]):
+        out &= conditions[:, j]
+    return out
 
 
 def _uscc_ok(values: np.ndarray) -> np.ndarray:
