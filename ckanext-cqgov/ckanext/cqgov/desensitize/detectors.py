@@ -960,13 +960,18 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         return _empty_findings()
     verdict = pl.Series(kernels.verdicts(cands["tok"]))
     # (the settled e-mail addresses are split apart, the others need no
-    # split: no test of the kind over all findings)
+    # split: no test of the kind over all findings; nothing is built for
+    # an empty part, the residual scan's batches have few tokens)
     email = verdict == kernels.EMAIL
     plain = (verdict >= kernels.RESIDENT_ID) & ~email
-    out = [
-        _with_parts(_whole_tokens(cands.filter(plain), verdict.filter(plain))),
-        _with_parts(_whole_tokens(cands.filter(email), verdict.filter(email)), "email"),
-    ]
+    out = []
+    if plain.any():
+        out.append(
+            _with_parts(_whole_tokens(cands.filter(plain), verdict.filter(plain)))
+        )
+    if email.any():
+        found = _whole_tokens(cands.filter(email), verdict.filter(email))
+        out.append(_with_parts(found, "email"))
     rest = cands.filter(verdict == kernels.POLARS)
     if rest.height:
         found = _checked(rest)
@@ -976,7 +981,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
             sub = found.filter(kind_is == kind)
             if sub.height:
                 out.append(_with_parts(sub, kind))
-    return pl.concat(out)
+    return pl.concat(out) if out else _empty_findings()
 
 
 def _with_parts(found: pl.DataFrame, split: str | None = None) -> pl.DataFrame:
