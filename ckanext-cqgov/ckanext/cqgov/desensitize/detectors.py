@@ -963,7 +963,7 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     # split: no test of the kind over all findings; nothing is built for
     # an empty part, the residual scan's batches have few tokens)
     email = verdict == kernels.EMAIL
-    plain = (verdict >= kernels.RESIDENT_ID) & ~email
+    plain = verdict.is_in(list(kernels.KINDS)) & ~email
     out = []
     if plain.any():
         out.append(
@@ -1022,10 +1022,15 @@ def _whole_tokens(cands: pl.DataFrame, verdict: pl.Series) -> pl.DataFrame:
     )
 
 
-# What :func:`_checked` returns for each finding: the
-# token (``tok``, in ``whole`` from ``_s`` when it is a part of it), and the
-# text around it in the value (``xpre``, ``xpost``).
+# What :func:`_checked` returns for each finding: the token (``tok``, in
+# ``whole`` from ``_s`` when it is a part of it), and the text around it in
+# the value (``xpre``, ``xpost``).
 _FOUND = ("col", "row", "idx", "tok", "kind", "whole", "xpre", "xpost", "_s")
+
+
+def _none_found(cands: pl.DataFrame) -> pl.DataFrame:
+    """No findings, in the columns of :data:`_FOUND`."""
+    return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Int8))
 
 
 def _checked(cands: pl.DataFrame) -> pl.DataFrame:
@@ -1033,17 +1038,18 @@ def _checked(cands: pl.DataFrame) -> pl.DataFrame:
     of them is digits alone), columns :data:`_FOUND`."""
     tok = pl.col("tok")
     # Tokens shorter than 7 characters can only be names or street
-    # addresses (every other shape below needs 7 or more): most of them go
-    # here. ``_nm`` (starts with a name cue or ends in 先生/女士) and ``_bn``
-    # (ends in a word that follows a person) are kept for
-    # :func:`_shape_first`; none of the rewrites below changes them.
+    # addresses (every other shape below needs 7 or more; the kernels drop
+    # those of letters and digits alone): the others go here. ``_nm``
+    # (starts with a name cue or ends in 先生/女士) and ``_bn`` (ends in a
+    # word that follows a person) are kept for :func:`_shape_first`; none
+    # of the rewrites below changes them.
     named, bare = pl.col("_nm"), pl.col("_bn")
     cands = cands.with_columns(
         _named(tok).alias("_nm"),
         tok.str.contains(_AFTER_END).alias("_bn"),
     ).filter((tok.str.len_chars() >= 7) | named | bare | tok.str.contains("号"))
     if cands.height == 0:
-        return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Int8))
+        return _none_found(cands)
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
     # another length belongs to the following text. (Only tokens ending in
     # X or x (``_x``) can change here, or be digits with an X below.)
@@ -1260,7 +1266,7 @@ def _checked(cands: pl.DataFrame) -> pl.DataFrame:
         for (shape,), group in shaped.group_by("shape")
     ]
     if not parts:
-        return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Int8))
+        return _none_found(cands)
     found = pl.concat(parts).filter(pl.col("kind").is_not_null())
     found = _resolve_area(found)
     found = _resolve_ipv6(found)
