@@ -4,10 +4,12 @@ One regular expression extracts *candidate tokens* from every cell of a column
 at once (polars, Rust regex). Digit tokens are maximal runs, so a number glued
 to Chinese text (``电话13812345678``) is a candidate while a number inside a
 longer number is not. All candidates of a batch are then classified and
-validated together with polars expressions: check characters (GB 11643 for
-resident ID numbers, GB 32100 for unified social credit codes, Luhn for bank
-cards), birth dates and area codes (python-stdnum's division table, with the
-years each code was valid). Nothing here loops over cells in Python.
+validated together: the runs of digits, e-mail addresses and codes with
+numpy arithmetic on the tokens' bytes (:mod:`kernels`), the others with
+polars expressions: check characters (GB 11643 for resident ID numbers, GB
+32100 for unified social credit codes, Luhn for bank cards), birth dates and
+area codes (python-stdnum's division table, with the years each code was
+valid). Nothing here loops over cells in Python.
 
 The kinds detected in text: ``resident_id`` (18-digit and legacy 15-digit),
 ``uscc``, ``bank_card``, ``mobile`` (optional +86/0086), ``landline``,
@@ -25,7 +27,7 @@ from importlib import resources
 
 import polars as pl
 
-from ckanext.cqgov.desensitize import areas
+from ckanext.cqgov.desensitize import areas, kernels
 
 TEXT_KINDS = (
     "resident_id",
@@ -949,38 +951,105 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     the cell) split as ``pre + part + post``: ``part`` is what an operator
     transforms (the name after a cue, the local part of an e-mail address,
     otherwise the whole value), ``pre``/``post`` stay as they are.
-    Tokens are first sorted by shape, then each shape's tokens are validated
-    together, so every check runs only on the tokens it concerns.
+    The byte-level checks of :mod:`kernels` settle most tokens (digit runs,
+    e-mail addresses, codes); the others are sorted by shape, then each
+    shape's tokens are validated together with polars expressions, so every
+    check runs only on the tokens it concerns.
     """
     if cands.height == 0:
         return _empty_findings()
-    tok = pl.col("tok")
-    # Runs of digits alone (most tokens) need none of the tests, rewrites
-    # and splits below: only runs of 11 or more can be findings (digits
-    # are ASCII: their length in bytes is their length).
-    cands = cands.with_columns(tok.str.contains("^[0-9]+$").alias("_p"))
-    runs = (
-        cands.filter(pl.col("_p") & (tok.str.len_bytes() >= 11))
-        .drop("_p")
-        .with_columns(pl.lit("").alias("_lp"))
-    )
-    # Other tokens shorter than 7 characters can only be names or street
-    # addresses (every other shape below needs 7 or more): most of them go
-    # here. ``_nm`` (starts with a name cue or ends in 先生/女士) and ``_bn``
-    # (ends in a word that follows a person) are kept for
-    # :func:`_shape_first`; none of the rewrites below changes them.
-    named, bare = pl.col("_nm"), pl.col("_bn")
-    cands = (
-        cands.filter(~pl.col("_p"))
-        .drop("_p")
-        .with_columns(
-            _named(tok).alias("_nm"),
-            tok.str.contains(_AFTER_END).alias("_bn"),
+    verdict = pl.Series(kernels.verdicts(cands["tok"]))
+    # (the settled e-mail addresses are split apart, the others need no
+    # split: no test of the kind over all findings; nothing is built for
+    # an empty part, the residual scan's batches have few tokens)
+    email = verdict == kernels.EMAIL
+    plain = verdict.is_in(list(kernels.KINDS)) & ~email
+    out = []
+    if plain.any():
+        out.append(
+            _with_parts(_whole_tokens(cands.filter(plain), verdict.filter(plain)))
         )
-        .filter((tok.str.len_chars() >= 7) | named | bare | tok.str.contains("号"))
+    if email.any():
+        found = _whole_tokens(cands.filter(email), verdict.filter(email))
+        out.append(_with_parts(found, "email"))
+    rest = cands.filter(verdict == kernels.POLARS)
+    if rest.height:
+        found = _checked(rest)
+        kind_is = pl.col("kind")
+        out.append(_with_parts(found.filter(~kind_is.is_in(list(_SPLITS)))))
+        for kind in _SPLITS:
+            sub = found.filter(kind_is == kind)
+            if sub.height:
+                out.append(_with_parts(sub, kind))
+    return pl.concat(out) if out else _empty_findings()
+
+
+def _with_parts(found: pl.DataFrame, split: str | None = None) -> pl.DataFrame:
+    """Findings (columns :data:`_FOUND`) with ``pre``/``part``/``post``:
+    ``split`` names the kind of all of them when it is one that is split
+    (:data:`_SPLITS`: e-mail addresses at the local part, names after their
+    cue), else the whole token is the part."""
+    if split is None:
+        return found.select(
+            *_FINDING_KEYS,
+            pl.col("xpre").alias("pre"),
+            pl.col("tok").alias("part"),
+            pl.col("xpost").alias("post"),
+        )
+    return _SPLITS[split](found).select(
+        *_FINDING_KEYS,
+        (pl.col("xpre") + pl.col("_pre")).alias("pre"),
+        pl.col("_part").alias("part"),
+        (pl.col("_post") + pl.col("xpost")).alias("post"),
     )
-    if cands.height == 0 and runs.height == 0:
-        return _empty_findings()
+
+
+def _whole_tokens(cands: pl.DataFrame, verdict: pl.Series) -> pl.DataFrame:
+    """``cands`` as findings of the kinds of their :func:`kernels.verdicts`
+    that are the whole token, in the columns of :data:`_FOUND`."""
+    tok = pl.col("tok")
+    kind = verdict.replace_strict(kernels.KINDS, default=None, return_dtype=pl.Utf8)
+    return cands.select(
+        "col",
+        "row",
+        "idx",
+        "tok",
+        pl.lit(kind).alias("kind"),
+        tok.alias("whole"),
+        pl.lit("").alias("xpre"),
+        pl.lit("").alias("xpost"),
+        pl.lit(None, dtype=pl.Int64).alias("_s"),
+    )
+
+
+# What :func:`_checked` returns for each finding: the token (``tok``, in
+# ``whole`` from ``_s`` when it is a part of it), and the text around it in
+# the value (``xpre``, ``xpost``).
+_FOUND = ("col", "row", "idx", "tok", "kind", "whole", "xpre", "xpost", "_s")
+
+
+def _none_found(cands: pl.DataFrame) -> pl.DataFrame:
+    """No findings, in the columns of :data:`_FOUND`."""
+    return _whole_tokens(cands.clear(), pl.Series(dtype=pl.Int8))
+
+
+def _checked(cands: pl.DataFrame) -> pl.DataFrame:
+    """Findings among tokens :func:`kernels.verdicts` left to polars (none
+    of them is digits alone), columns :data:`_FOUND`."""
+    tok = pl.col("tok")
+    # Tokens shorter than 7 characters can only be names or street
+    # addresses (every other shape below needs 7 or more; the kernels drop
+    # those of letters and digits alone): the others go here. ``_nm``
+    # (starts with a name cue or ends in 先生/女士) and ``_bn`` (ends in a
+    # word that follows a person) are kept for :func:`_shape_first`; none
+    # of the rewrites below changes them.
+    named, bare = pl.col("_nm"), pl.col("_bn")
+    cands = cands.with_columns(
+        _named(tok).alias("_nm"),
+        tok.str.contains(_AFTER_END).alias("_bn"),
+    ).filter((tok.str.len_chars() >= 7) | named | bare | tok.str.contains("号"))
+    if cands.height == 0:
+        return _none_found(cands)
     # Digits-only tokens may carry a trailing X (18-digit IDs); a stray X on
     # another length belongs to the following text. (Only tokens ending in
     # X or x (``_x``) can change here, or be digits with an X below.)
@@ -1026,13 +1095,8 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
     ended = cands.filter(ends_x).with_columns(
         tok.str.contains(r"^[0-9]+X?$").alias("_d")
     )
-    digit_toks = pl.concat(
-        [
-            runs,
-            ended.filter(is_digits & (tok.str.len_chars() >= 11)).drop(
-                "_x", "_d", "_nm", "_bn"
-            ),
-        ]
+    digit_toks = ended.filter(is_digits & (tok.str.len_chars() >= 11)).drop(
+        "_x", "_d", "_nm", "_bn"
     )
     other = pl.concat(
         [cands.filter(~ends_x).drop("_x"), ended.filter(~is_digits).drop("_x", "_d")]
@@ -1202,38 +1266,11 @@ def classify(cands: pl.DataFrame) -> pl.DataFrame:
         for (shape,), group in shaped.group_by("shape")
     ]
     if not parts:
-        return _empty_findings()
+        return _none_found(cands)
     found = pl.concat(parts).filter(pl.col("kind").is_not_null())
     found = _resolve_area(found)
     found = _resolve_ipv6(found)
-    found = _resolve_parts(found)
-    if found.height == 0:
-        return _empty_findings()
-    # ``pre``/``part``/``post``: e-mail addresses split at the local part,
-    # names after their cue; each split runs only on its own kind's rows.
-    kind_is = pl.col("kind")
-    out = [
-        found.filter(~kind_is.is_in(list(_SPLITS))).select(
-            *_FINDING_KEYS,
-            pl.col("xpre").alias("pre"),
-            tok.alias("part"),
-            pl.col("xpost").alias("post"),
-        )
-    ]
-    for kind, split in _SPLITS.items():
-        sub = found.filter(kind_is == kind)
-        if sub.height == 0:
-            continue
-        sub = split(sub)
-        out.append(
-            sub.select(
-                *_FINDING_KEYS,
-                (pl.col("xpre") + pl.col("_pre")).alias("pre"),
-                pl.col("_part").alias("part"),
-                (pl.col("_post") + pl.col("xpost")).alias("post"),
-            )
-        )
-    return pl.concat(out)
+    return _resolve_parts(found).select(_FOUND)
 
 
 def _email_split(found: pl.DataFrame) -> pl.DataFrame:

@@ -121,8 +121,8 @@ def _record_chunks(fh, chunk_bytes: int, quoted: bool) -> Iterator[bytes]:
     Works on UTF-8 and GB18030 bytes alike: neither encoding uses the bytes of
     ``"`` or newline inside a multi-byte character.
     """
+    # (every chunk ends outside quotes, so every buffer starts outside them)
     rest = b""
-    in_quotes = False
     while True:
         block = fh.read(chunk_bytes)
         if not block:
@@ -132,15 +132,13 @@ def _record_chunks(fh, chunk_bytes: int, quoted: bool) -> Iterator[bytes]:
         buf = rest + block
         cut = buf.rfind(b"\n")
         while cut >= 0 and quoted:
-            if (in_quotes + buf.count(b'"', 0, cut)) % 2 == 0:
+            if buf.count(b'"', 0, cut) % 2 == 0:
                 break
             cut = buf.rfind(b"\n", 0, cut)
         if cut < 0:
             rest = buf
             continue
         chunk, rest = buf[: cut + 1], buf[cut + 1 :]
-        if quoted:
-            in_quotes = bool((in_quotes + chunk.count(b'"')) % 2)
         yield chunk
 
 
