@@ -83,3 +83,16 @@ def test_codes_and_email_addresses_settled_as_the_polars_checks_settle_them():
     )
     assert got.equals(expected)
     assert set(got["kind"]) == {"uscc", "email", "resident_id"}
+
+
+def test_the_public_way_to_the_string_buffers_gives_the_same_arrays():
+    import numpy as np
+
+    tokens = pl.Series(["13812345678", None, "", "张三@example.com", "110101"])
+    data, offsets = kernels._token_bytes(tokens)
+    public_data, public_offsets = kernels._token_bytes_public(tokens)
+    assert np.array_equal(data, public_data)
+    assert np.array_equal(offsets.astype(np.int64), public_offsets)
+    assert bytes(public_data[public_offsets[3] : public_offsets[4]]).decode() == (
+        "张三@example.com"
+    )
