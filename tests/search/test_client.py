@@ -542,7 +542,7 @@ class TestWrites:
         assert "gone" not in ids(search(solr))
 
     def test_facets_column_holds_the_facetable_fields(self, fresh_solr):
-        from ckanext.cqgov.search import document
+        from ckanext.cqgov.search import document, schema
 
         row = document.build_row(make_doc("x", tags=["a"], organization="o"))
         assert row["facets"]["tags"] == ["a"]
@@ -550,8 +550,8 @@ class TestWrites:
         assert "index_id" not in row["facets"]
         assert "extras_cqgov_title" not in row["facets"]
         assert set(row["facets"]) <= set(row["fields"])
-        assert "tags\x1fa" in row["facet_terms"]
-        assert "organization\x1fo" in row["facet_terms"]
+        assert schema.facet_term("tags", "a") in row["facet_terms"]
+        assert schema.facet_term("organization", "o") in row["facet_terms"]
         # a field kept out of it is still counted from the full fields
         result = fresh_solr.search(
             q="*:*", rows=0, facet="true", **{"facet.field": ["site_id", "tags"]}
@@ -562,7 +562,7 @@ class TestWrites:
     def test_sentences_and_column_copies_stay_out_of_the_facets_column(
         self, fresh_solr
     ):
-        from ckanext.cqgov.search import document
+        from ckanext.cqgov.search import document, schema
 
         basis = "《重庆市政务数据资源管理暂行办法》第十五条"
         doc = make_doc("basis", title="有条件共享的数据", share_basis=basis)
@@ -570,7 +570,7 @@ class TestWrites:
         for field in ("share_basis", "state", "capacity", "entity_type"):
             assert field not in row["facets"], field
             assert field in row["fields"], field
-        assert not any(t.startswith("share_basis") for t in row["facet_terms"])
+        assert schema.facet_term("share_basis", basis) not in row["facet_terms"]
         # faceting and filtering on them still work (from ``fields``)
         fresh_solr.add([doc])
         result = fresh_solr.search(
@@ -649,17 +649,14 @@ def test_the_columns_every_search_reads_stay_in_the_row(index_table):
         assert storage[column] == "m", column
     for column in ("stored", "fields", "tsv"):
         assert storage[column] == "x", column
-    # rows up to 1800 bytes are not compressed (c7e2a4b9d1f3, f4a8b2c6d1e9):
-    # facets stay readable without decompressing
+    # rows up to 2400 bytes are not compressed (c7e2a4b9d1f3): facets stay
+    # readable without decompressing
     with meta.engine.connect() as conn:
         options = conn.exec_driver_sql(
             "SELECT reloptions FROM pg_class WHERE oid = 'cqgov_search_doc'::regclass"
         ).scalar()
-    assert "toast_tuple_target=1800" in (options or [])
+    assert "toast_tuple_target=2400" in (options or [])
     assert storage["facets"] == "m"
-    # the filters' copy of the facet values goes out of line first
-    # (f4a8b2c6d1e9), uncompressed
-    assert storage["facet_terms"] == "e"
 
 
 def _pending_pages(index: str) -> int:
@@ -749,3 +746,21 @@ def test_filter_parse_trees_are_reused_as_copies():
     assert first == lucene.parse(fq, default_op="AND")
     first.must.clear()
     assert parse_filter(fq, "AND") == lucene.parse(fq, default_op="AND")
+
+
+def test_facet_term_hashes_are_the_ones_the_migration_computes(index_table):
+    """Python (documents, filters) and SQL (migration f4a8b2c6d1e9) hash a
+    facet value the same way, Chinese and ASCII alike."""
+    from ckan.model import meta
+
+    from ckanext.cqgov.search import schema
+
+    pairs = [("tags", "公交"), ("res_format", "CSV"), ("organization", "cq-dept-07")]
+    with meta.engine.connect() as conn:
+        for name, value in pairs:
+            in_sql = conn.exec_driver_sql(
+                "SELECT CAST(CAST('x' || left(md5(%s || chr(31) || %s), 8) "
+                "AS bit(32)) AS integer)",
+                (name, value),
+            ).scalar()
+            assert in_sql == schema.facet_term(name, value)

@@ -249,7 +249,7 @@ _VALUES_TEMPLATE = (
     "CAST(%(metadata_created)s AS timestamptz), "
     "CAST(%(metadata_modified)s AS timestamptz), %(title_string)s, "
     "CAST(%(fields)s AS jsonb), CAST(%(facets)s AS jsonb), "
-    "CAST(%(facet_terms)s AS text[]), "
+    "CAST(%(facet_terms)s AS integer[]), "
     "CAST(%(stored)s AS jsonb), CAST(%(tsv)s AS tsvector), "
     "CAST(%(zh)s AS tsvector))"
 )

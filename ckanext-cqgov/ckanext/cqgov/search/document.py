@@ -5,8 +5,8 @@ Pure module: no CKAN imports. The row has
 * dedicated columns for the hot filters and sorts (:data:`COLUMNS`);
 * ``facets``: the part of ``fields`` facets are counted on
   (:func:`.schema.in_facets_column`), small enough to stay in the row,
-  and the same as ``field<US>value`` strings in ``facet_terms`` (exact
-  filters: an array the planner has statistics for);
+  and the same as hashes of ``field<US>value`` in ``facet_terms`` (filters:
+  an array the planner has statistics for, :func:`.schema.facet_term`);
 * ``fields``: every indexed non-text field as ``{name: [value, ...]}`` with
   values as strings (Solr ``string`` semantics; one shape for single- and
   multi-valued fields so one GIN index answers ``@>``), plus the raw value of

@@ -660,8 +660,15 @@ class Compiler:
             number = float(value)
             value = str(int(number)) if number.is_integer() else value.strip()
         if schema.in_facets_column(field):
+            # the hash narrows (GIN index, element statistics), the facet
+            # values decide
             term = self.bind([schema.facet_term(field, value)])
-            return Sql(f"(d.facet_terms @> CAST({term} AS text[]))", "1.0")
+            doc = self.bind(json.dumps({field: [value]}))
+            return Sql(
+                f"(d.facet_terms @> CAST({term} AS integer[]) "
+                f"AND d.facets @> CAST({doc} AS jsonb))",
+                "1.0",
+            )
         doc = self.bind(json.dumps({field: [value]}))
         return Sql(f"(d.fields @> CAST({doc} AS jsonb))", "1.0")
 

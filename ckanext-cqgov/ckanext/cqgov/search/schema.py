@@ -18,6 +18,7 @@ Field types used here:
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 
 
 @dataclasses.dataclass(frozen=True)
@@ -247,6 +248,11 @@ def in_facets_column(name: str) -> bool:
 TERM_SEPARATOR = "\x1f"
 
 
-def facet_term(name: str, value: str) -> str:
-    """One entry of the ``facet_terms`` column: field and value."""
-    return name + TERM_SEPARATOR + value
+def facet_term(name: str, value: str) -> int:
+    """One entry of the ``facet_terms`` column: field and value as a 32-bit
+    hash (the first four bytes of the MD5 of ``field<US>value``, signed; in
+    SQL ``CAST(CAST('x' || left(md5(term), 8) AS bit(32)) AS integer)``).
+    Four bytes instead of a string keep the row small; a filter tests the
+    ``facets`` column as well, so a hash collision matches nothing extra."""
+    digest = hashlib.md5((name + TERM_SEPARATOR + value).encode()).digest()
+    return int.from_bytes(digest[:4], "big", signed=True)
