@@ -153,8 +153,9 @@ def _parsed_filter(fq: str, q_op: str) -> lucene.Node:
 def parse_filter(fq: str, q_op: str) -> lucene.Node:
     """A filter query's tree. CKAN sends the same few filter strings with
     every search (``+capacity:public +state:active …`` and the viewer's
-    permission labels), so their parse trees are kept (a copy is returned:
-    compiling may change a tree); the main query is parsed every time."""
+    permission labels), so their parse trees are kept; each call returns a
+    copy, as the trees are mutable dataclasses and the cache must not change
+    with what a caller does to one. The main query is parsed every time."""
     return copy.deepcopy(_parsed_filter(fq, q_op))
 
 
