@@ -9,6 +9,7 @@ import json
 import pytest
 import sqlalchemy as sa
 from ckan import logic, model
+from ckan.common import config
 from ckan.lib import search
 from ckan.tests import factories, helpers
 
@@ -194,6 +195,99 @@ def test_a_failing_batch_is_indexed_one_by_one(catalog, monkeypatch):
     monkeypatch.setattr(bulk, "package_dicts", broken)
     search.rebuild(quiet=True, defer_commit=True, clear=True)
     assert stored_documents() == expected
+
+
+@pytest.fixture
+def in_processes(monkeypatch):
+    """A full rebuild of even this small catalog runs in two processes."""
+    monkeypatch.setattr(pgsearch, "PARALLEL_MIN_SHARE", 1)
+    monkeypatch.setitem(config, "ckanext.cqgov.search.rebuild_processes", "2")
+
+
+def test_a_full_rebuild_in_processes_writes_the_same_documents(
+    catalog, in_processes, capsys
+):
+    ckan_rebuild(quiet=True, defer_commit=True, clear=True)
+    expected = stored_documents()
+    assert pgsearch.rebuild_processes(len(expected)) == 2
+
+    search.rebuild(defer_commit=True, clear=True)
+    assert stored_documents() == expected
+    # the progress line counts the datasets of both processes
+    total = len(pgsearch._ids_to_rebuild(only_missing=False, clear=False))
+    shown = capsys.readouterr().out.split("\r")[-1]
+    assert shown == f"Indexing dataset {total}/{total}"
+
+    # and the access rules of search are those of the serial rebuild
+    private = catalog["datasets"]["private"]["name"]
+    assert private not in {
+        d["name"]
+        for d in helpers.call_action(
+            "package_search",
+            context={"user": "", "ignore_auth": False},
+            q="*:*",
+            include_private=True,
+        )["results"]
+    }
+
+
+def test_an_error_in_a_rebuild_process_is_raised(catalog, in_processes, monkeypatch):
+    from ckan.lib.search.index import PackageSearchIndex
+
+    failing = catalog["datasets"]["public"]["id"]
+    update_dict = PackageSearchIndex.update_dict
+
+    def fails_for_one(self, pkg_dict, defer_commit=False):
+        if pkg_dict["id"] == failing:
+            raise ValueError("cannot index this one")
+        return update_dict(self, pkg_dict, defer_commit)
+
+    monkeypatch.setattr(PackageSearchIndex, "update_dict", fails_for_one)
+    with pytest.raises(ValueError, match="cannot index this one"):
+        search.rebuild(quiet=True, defer_commit=True, clear=True)
+    # with force the others are indexed by both processes
+    search.rebuild(quiet=True, defer_commit=True, clear=True, force=True)
+    indexed = set(stored_documents())
+    assert failing not in indexed
+    assert catalog["datasets"]["private"]["id"] in indexed
+    assert len(indexed) == len(catalog["datasets"]) - 2  # the deleted one too
+
+
+def test_an_unpicklable_error_still_reaches_the_parent(
+    catalog, in_processes, monkeypatch
+):
+    class Local(Exception):  # defined in a function: pickle cannot find it
+        pass
+
+    from ckan.lib.search.index import PackageSearchIndex
+
+    def fails(self, pkg_dict, defer_commit=False):
+        raise Local("no")
+
+    monkeypatch.setattr(PackageSearchIndex, "update_dict", fails)
+    with pytest.raises(search.SearchIndexError, match="Local"):
+        search.rebuild(quiet=True, defer_commit=True, clear=True)
+
+
+@pytest.mark.parametrize(
+    ("setting", "datasets", "expected"),
+    [
+        ("4", 10_000, 4),
+        ("4", 1_200, 2),  # at least PARALLEL_MIN_SHARE each
+        ("4", 499, 1),
+        ("1", 10_000, 1),
+        ("0", 10_000, None),  # one per CPU
+        ("", 10_000, None),
+        ("many", 10_000, None),
+    ],
+)
+def test_rebuild_processes(monkeypatch, setting, datasets, expected):
+    import os
+
+    monkeypatch.setitem(config, "ckanext.cqgov.search.rebuild_processes", setting)
+    cpus = os.cpu_count() or 1
+    want = expected if expected is not None else min(cpus, datasets // 500)
+    assert pgsearch.rebuild_processes(datasets) == max(1, want)
 
 
 def visible_count(q: str) -> int:

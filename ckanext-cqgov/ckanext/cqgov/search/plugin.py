@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from typing import Any
 
 import ckan.lib.search as search
@@ -91,6 +91,11 @@ def rebuild(
     A batch that cannot be read in bulk is read with ``package_show`` one
     dataset at a time, so errors are reported (or skipped with ``force``)
     per dataset as CKAN does.
+
+    A full rebuild (neither ``package_id`` nor ``package_ids``) of a large
+    catalog runs in :func:`rebuild_processes` forked processes, each with a
+    share of the datasets (what ``ckan search-index rebuild-fast`` does, here
+    also for ``ckan search-index rebuild`` and its options).
     """
     original = _originals.get((search, "rebuild"), search.rebuild)
     if original is rebuild:  # pragma: no cover - defensive
@@ -133,16 +138,9 @@ def _bulk_rebuild(
     quiet: bool,
     clear: bool,
 ) -> None:
-    import sys
-
-    from ckan import logic, model
-
-    from ckanext.cqgov import batch_memo
-
-    from . import bulk
+    from ckan import model
 
     log.info("Rebuilding search index...")
-    package_index = search.index_for(model.Package)
     if package_ids is not None:
         # CKAN: every given dataset, documents deferred, errors raised
         ids, defer, force, announce = list(package_ids), True, False, True
@@ -151,6 +149,67 @@ def _bulk_rebuild(
         if only_missing and not ids:
             log.info("All datasets are already indexed")
             return
+    processes = 1 if package_ids is not None else rebuild_processes(len(ids))
+    if processes > 1:
+        _index_in_processes(ids, processes, force, defer, quiet)
+    else:
+        progress = None if quiet or announce else _Progress(len(ids))
+        _index_ids(ids, force, defer, announce, progress)
+    model.Session.commit()
+    log.info("Finished rebuilding search index.")
+
+
+#: fewest datasets per process of a parallel full rebuild (below that one
+#: process is quicker than starting more)
+PARALLEL_MIN_SHARE = 500
+
+
+def rebuild_processes(datasets: int) -> int:
+    """How many processes a full rebuild of ``datasets`` datasets uses:
+    ``ckanext.cqgov.search.rebuild_processes`` (0, the default: one per
+    CPU), fewer when each would get under :data:`PARALLEL_MIN_SHARE`."""
+    from ckan.common import config
+
+    try:
+        wanted = int(config.get("ckanext.cqgov.search.rebuild_processes") or 0)
+    except (TypeError, ValueError):
+        wanted = 0
+    if wanted <= 0:
+        wanted = os.cpu_count() or 1
+    return max(1, min(wanted, datasets // max(1, PARALLEL_MIN_SHARE)))
+
+
+class _Progress:
+    """``Indexing dataset n/total`` on one line of standard output, as CKAN's
+    rebuild writes it."""
+
+    def __init__(self, total: int):
+        self.total = total
+
+    def __call__(self, done: int) -> None:
+        import sys
+
+        sys.stdout.write(f"\rIndexing dataset {done}/{self.total}")
+        sys.stdout.flush()
+
+
+def _index_ids(
+    ids: list[str],
+    force: bool,
+    defer: bool,
+    announce: bool,
+    progress: Callable[[int], None] | None,
+) -> None:
+    """Index ``ids`` a batch at a time (:func:`.bulk.package_dicts`), each
+    dataset through ``update_dict`` as CKAN's rebuild does; ``progress`` is
+    told how many are done after each."""
+    from ckan import logic, model
+
+    from ckanext.cqgov import batch_memo
+
+    from . import bulk
+
+    package_index = search.index_for(model.Package)
     context = bulk.show_context()
     counter = 0
     for batch in bulk.batches(ids):
@@ -166,9 +225,6 @@ def _bulk_rebuild(
                 shown = {}
             for pkg_id in batch:
                 counter += 1
-                if not quiet and not announce:
-                    sys.stdout.write(f"\rIndexing dataset {counter}/{len(ids)}")
-                    sys.stdout.flush()
                 try:
                     pkg_dict = shown.pop(pkg_id, None)
                     if pkg_dict is None:
@@ -183,8 +239,90 @@ def _bulk_rebuild(
                     if not force:
                         raise
                     log.exception("Dataset %s skipped", pkg_id)
+                if progress is not None:
+                    progress(counter)
+
+
+def _index_in_processes(
+    ids: list[str], processes: int, force: bool, defer: bool, quiet: bool
+) -> None:
+    """A full rebuild in ``processes`` forked processes, each indexing a
+    contiguous share of ``ids`` and writing its own batches (the database
+    takes them side by side). Progress is summed here; the first error of a
+    process (without ``force``) stops the others and is raised here."""
+    import multiprocessing
+
+    from ckan import model
+
+    ctx = multiprocessing.get_context("fork")
+    done = ctx.Array("q", processes, lock=False)
+    errors = ctx.SimpleQueue()
+    # Nothing pending and no connection checked out across the fork: each
+    # process opens its own (see _forget_inherited_connections).
+    client.flush()
     model.Session.commit()
-    log.info("Finished rebuilding search index.")
+    model.Session.remove()
+    size = -(-len(ids) // processes)
+    workers = [
+        ctx.Process(
+            target=_index_share,
+            args=(ids[n * size : (n + 1) * size], n, done, errors, force, defer),
+            name=f"cqgov-rebuild-{n}",
+            daemon=True,
+        )
+        for n in range(processes)
+    ]
+    progress = None if quiet else _Progress(len(ids))
+    error: BaseException | None = None
+    try:
+        for worker in workers:
+            worker.start()
+        while error is None and any(w.is_alive() for w in workers):
+            for worker in workers:
+                worker.join(0.2)
+            if progress is not None:
+                progress(sum(done))
+            if not errors.empty():
+                error = errors.get()
+        if error is None and not errors.empty():
+            error = errors.get()
+        if error is None and progress is not None:
+            progress(sum(done))
+    finally:
+        for worker in workers:
+            if worker.is_alive():
+                worker.terminate()
+            worker.join()
+    if error is not None:
+        raise error
+    lost = [w.name for w in workers if w.exitcode]
+    if lost:
+        raise search_common.SearchIndexError(
+            f"search-index rebuild: {', '.join(lost)} ended with an error"
+        )
+
+
+def _index_share(ids, slot, done, errors, force, defer) -> None:
+    """One process of :func:`_index_in_processes`."""
+    import pickle
+    import sys
+
+    from ckan import model
+
+    def progress(n: int) -> None:
+        done[slot] = n
+
+    try:
+        _index_ids(ids, force, defer, announce=False, progress=progress)
+        client.flush()
+        model.Session.commit()
+    except BaseException as e:  # noqa: BLE001 - handed to the parent
+        try:
+            pickle.loads(pickle.dumps(e))
+        except Exception:  # noqa: BLE001 - not every exception pickles
+            e = search_common.SearchIndexError(repr(e))
+        errors.put(e)
+        sys.exit(1)
 
 
 _REPLACEMENTS: list[tuple[Any, str, Any]] = [
