@@ -40,6 +40,15 @@ def _org_extras(org_ids: list[str]) -> dict[str, dict[str, str]]:
     return extras
 
 
+def remember_organization_extras(org_ids: list[str]) -> None:
+    """Inside a :func:`~ckanext.cqgov.batch_memo.scope`, answers the
+    organization look-up of :func:`entry_for` for all of ``org_ids`` from one
+    query (the bulk search-index rebuild reads a batch's organizations at
+    once)."""
+    for org_id, extras in _org_extras(org_ids).items():
+        batch_memo.remember(("organization_extras", org_id), extras)
+
+
 def _district_of(extras: Mapping[str, str]) -> str | None:
     if extras.get("level") == "district" and extras.get("region"):
         return extras["region"]

@@ -27,6 +27,24 @@ def organization_uscc(org_id: str | None) -> str | None:
     return batch_memo.remembered(("organization_uscc", org_id), read)
 
 
+def remember_organization_usccs(org_ids: list[str]) -> None:
+    """Inside a :func:`~ckanext.cqgov.batch_memo.scope`, answers
+    :func:`organization_uscc` for all of ``org_ids`` from one query (the
+    bulk search-index rebuild reads a batch's organizations at once)."""
+    if not org_ids:
+        return
+    rows = (
+        model.Session.query(model.GroupExtra.group_id, model.GroupExtra.value)
+        .filter(model.GroupExtra.group_id.in_(org_ids))
+        .filter(model.GroupExtra.key == "uscc")
+        .filter(model.GroupExtra.state == "active")
+        .all()
+    )
+    found = {group_id: value for group_id, value in rows if value}
+    for org_id in org_ids:
+        batch_memo.remember(("organization_uscc", org_id), found.get(org_id))
+
+
 def add_provider_code(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """``provider_code``: the owner organization's USCC (信息资源提供方代码)."""
     code = organization_uscc(pkg_dict.get("owner_org"))

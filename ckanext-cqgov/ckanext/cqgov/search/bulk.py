@@ -25,6 +25,7 @@ from ckan.types import Context
 
 from ckanext.cqgov import batch_memo
 from ckanext.cqgov.access import subjects
+from ckanext.cqgov.catalog import hooks as catalog_hooks
 
 #: datasets read (and their documents built) per batch
 BATCH_SIZE = 200
@@ -224,6 +225,10 @@ def package_dicts(
     by_id = load_packages(ids)
     packages = [by_id[i] for i in ids if i in by_id]
     rows = _Rows(packages)
+    # (the organization look-ups of the hooks below, one query each per batch)
+    org_ids = sorted(rows.organizations)
+    subjects.remember_organization_extras(org_ids)
+    catalog_hooks.remember_organization_usccs(org_ids)
     out = []
     for pkg in packages:
         # the permission labels read the extras of the package object (every
