@@ -492,10 +492,10 @@ def _ckan_cli(ini: Path, env: dict, *args: str) -> float:
 def measure_rebuild(ini: Path, env: dict) -> dict:
     """What a user runs to rebuild the whole index: ``ckan search-index
     rebuild`` and ``ckan search-index rebuild-fast`` (both one process per
-    CPU, the first by ``ckanext.cqgov.search.rebuild_processes``), over every dataset with database rows (the ``--real``
-    ones). The rate leaves out the command's start-up (loading CKAN and its
-    plugins), measured as the time of ``ckan search-index show`` of one
-    dataset."""
+    CPU, the first by ``ckanext.cqgov.search.rebuild_processes``), over every
+    dataset with database rows (the ``--real`` ones). The rate leaves out the
+    command's start-up (loading CKAN and its plugins), measured as the time of
+    ``ckan search-index show`` of one dataset."""
     from ckan import model
 
     with model.meta.engine.connect() as conn:
