@@ -231,28 +231,6 @@ def test_a_full_rebuild_in_processes_writes_the_same_documents(
     }
 
 
-def test_an_error_in_a_rebuild_process_is_raised(catalog, in_processes, monkeypatch):
-    from ckan.lib.search.index import PackageSearchIndex
-
-    failing = catalog["datasets"]["public"]["id"]
-    update_dict = PackageSearchIndex.update_dict
-
-    def fails_for_one(self, pkg_dict, defer_commit=False):
-        if pkg_dict["id"] == failing:
-            raise ValueError("cannot index this one")
-        return update_dict(self, pkg_dict, defer_commit)
-
-    monkeypatch.setattr(PackageSearchIndex, "update_dict", fails_for_one)
-    with pytest.raises(ValueError, match="cannot index this one"):
-        search.rebuild(quiet=True, defer_commit=True, clear=True)
-    # with force the others are indexed by both processes
-    search.rebuild(quiet=True, defer_commit=True, clear=True, force=True)
-    indexed = set(stored_documents())
-    assert failing not in indexed
-    assert catalog["datasets"]["private"]["id"] in indexed
-    assert len(indexed) == len(catalog["datasets"]) - 2  # the deleted one too
-
-
 def test_an_unpicklable_error_still_reaches_the_parent(
     catalog, in_processes, monkeypatch
 ):
@@ -296,7 +274,17 @@ def visible_count(q: str) -> int:
     )["count"]
 
 
-def test_force_skips_a_failing_dataset_as_in_ckan(catalog, monkeypatch):
+@pytest.fixture(params=[1, 2], ids=["one process", "two processes"])
+def processes(request, monkeypatch):
+    """A full rebuild in one process, then in two."""
+    monkeypatch.setattr(pgsearch, "PARALLEL_MIN_SHARE", 1)
+    monkeypatch.setitem(
+        config, "ckanext.cqgov.search.rebuild_processes", str(request.param)
+    )
+    return request.param
+
+
+def test_force_skips_a_failing_dataset_as_in_ckan(catalog, processes, monkeypatch):
     from ckan.lib.search.index import PackageSearchIndex
 
     failing = catalog["datasets"]["public"]["id"]
@@ -308,12 +296,14 @@ def test_force_skips_a_failing_dataset_as_in_ckan(catalog, monkeypatch):
         return update_dict(self, pkg_dict, defer_commit)
 
     monkeypatch.setattr(PackageSearchIndex, "update_dict", fails_for_one)
-    with pytest.raises(ValueError):
+    # (in two processes: raised in the one that met it, then here)
+    with pytest.raises(ValueError, match="cannot index this one"):
         search.rebuild(quiet=True, defer_commit=True, clear=True)
     search.rebuild(quiet=True, defer_commit=True, clear=True, force=True)
     indexed = set(stored_documents())
     assert failing not in indexed
     assert catalog["datasets"]["private"]["id"] in indexed
+    assert len(indexed) == len(catalog["datasets"]) - 2  # nor the deleted one
 
 
 def test_access_rules_after_a_bulk_rebuild(catalog):
