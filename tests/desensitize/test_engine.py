@@ -72,6 +72,42 @@ def test_csv_encodings(tmp_path, encoding):
     assert out["性别"].is_in(["男", "女"]).all()
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("医", "utf-8"),  # a 3-byte character across the first 4 MiB boundary
+        ("😀", "utf-8"),  # a 4-byte one
+        ("é", "utf-8"),  # a 2-byte one
+    ],
+)
+@pytest.mark.parametrize("offset", [-3, -2, -1, 0, 1])
+def test_encoding_check_across_block_boundaries(tmp_path, text, expected, offset):
+    block = 4 * 1024 * 1024
+    src = tmp_path / "in.csv"
+    head = b"a\n" + b"x" * (block - 2 + offset)
+    src.write_bytes(head + text.encode() + b"\n" + "尾".encode() * 10)
+    assert engine.detect_encoding(str(src)) == expected
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b"\xff",  # never in UTF-8
+        "医".encode()[:2],  # a character cut off at the end of the file
+        "重庆市".encode("gbk"),  # GBK after 4 MiB of ASCII
+        b"\xed\xa0\x80",  # an encoded surrogate
+        b"\xc0\xaf",  # an overlong form
+        b"\x80\x80\x80\x80",  # continuation bytes alone
+    ],
+)
+def test_invalid_utf8_anywhere_means_gb18030(tmp_path, tail):
+    src = tmp_path / "in.csv"
+    src.write_bytes(b"a\n" + b"x" * (4 * 1024 * 1024) + tail)
+    assert engine.detect_encoding(str(src)) == "gb18030"
+    src.write_bytes(b"a\n" + tail + b"\n")
+    assert engine.detect_encoding(str(src)) == "gb18030"
+
+
 def test_small_chunks_and_quoted_newlines(tmp_path):
     src = tmp_path / "in.csv"
     data = rows(400)

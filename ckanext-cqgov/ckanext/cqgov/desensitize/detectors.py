@@ -325,22 +325,44 @@ def common_words() -> pl.Series:
             word[0] in surnames or word[:2] in COMPOUND_SURNAMES
         )
 
-    words = set()
-    with (resources.files("jieba") / "dict.txt").open(encoding="utf-8") as f:
-        for line in f:
-            word, freq, tag = line.split()
-            # (personal names in it, rare ones, are kept as names; its
-            # frequent "names" are words: 张贴, 陈列, 王府)
-            common = int(freq) >= (100 if tag.startswith("nr") else 3)
-            if common and keep(word):
-                words.add(word)
+    # (jieba's dictionary has 350,000 lines: read and filtered by polars)
+    with (resources.files("jieba") / "dict.txt").open("rb") as f:
+        jieba_dict = pl.read_csv(
+            f.read(),
+            separator=" ",
+            has_header=False,
+            new_columns=["word", "freq", "tag"],
+            schema_overrides={"word": pl.Utf8, "freq": pl.Int64, "tag": pl.Utf8},
+            quote_char=None,
+        )
+    word = pl.col("word")
+    # (personal names in it, rare ones, are kept as names; its frequent
+    # "names" are words: 张贴, 陈列, 王府)
+    common = pl.col("freq") >= pl.when(pl.col("tag").str.starts_with("nr")).then(
+        100
+    ).otherwise(3)
+    shaped = word.str.len_chars().is_between(2, 3) & (
+        word.str.slice(0, 1).is_in(list(surnames))
+        | word.str.slice(0, 2).is_in(list(COMPOUND_SURNAMES))
+    )
+    words = set(jieba_dict.filter(common & shaped)["word"].to_list())
     user = resources.files("ckanext.cqgov.search") / "data" / "userdict.txt"
     with user.open(encoding="utf-8") as f:
         for line in f:
-            word = line.split("#", 1)[0].split()[:1]
-            if word and keep(word[0]):
-                words.add(word[0])
+            entry = line.split("#", 1)[0].split()[:1]
+            if entry and keep(entry[0]):
+                words.add(entry[0])
     return pl.Series(sorted(words), dtype=pl.Utf8)
+
+
+def warm_up() -> None:
+    """Builds the detectors' tables (dictionary words, area codes and their
+    periods, the kind expressions) now: once, instead of in every worker
+    thread that meets them first at the same time."""
+    common_words()
+    _area_series()
+    kernels.area_periods()
+    _kind_expressions(_today())
 
 
 def _common_word(name: pl.Expr) -> pl.Expr:

@@ -60,7 +60,7 @@ _MONTH_DAYS = np.array((0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31))
 
 
 @functools.cache
-def _area_periods() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+def area_periods() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     """python-stdnum's division table (:func:`areas.area_table`) as arrays:
     the periods of area code ``c`` are ``start[i], end[i]`` for ``i`` from
     ``first[c]`` to ``first[c + 1]`` (none: the code never existed); and the
@@ -239,12 +239,12 @@ def _date_ok(ymd: np.ndarray) -> np.ndarray:
 
 
 def _known_area(code: np.ndarray) -> np.ndarray:
-    first = _area_periods()[0]
+    first = area_periods()[0]
     return first[code + 1] > first[code]
 
 
 def _area_in_year(code: np.ndarray, year: np.ndarray) -> np.ndarray:
-    first, start, end, most = _area_periods()
+    first, start, end, most = area_periods()
     ok = np.zeros(len(code), dtype=bool)
     for k in range(most):
         i = first[code] + k
