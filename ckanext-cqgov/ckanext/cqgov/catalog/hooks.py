@@ -9,22 +9,25 @@ from ckan import model
 from ckanext.cqgov import batch_memo
 
 
+def _usccs(org_ids: list[str]) -> dict[str, str]:
+    """The unified social credit codes of those of ``org_ids`` that have one."""
+    rows = (
+        model.Session.query(model.GroupExtra.group_id, model.GroupExtra.value)
+        .filter(model.GroupExtra.group_id.in_(org_ids))
+        .filter(model.GroupExtra.key == "uscc")
+        .filter(model.GroupExtra.state == "active")
+        .all()
+    )
+    return {group_id: value for group_id, value in rows if value}
+
+
 def organization_uscc(org_id: str | None) -> str | None:
     """The unified social credit code of an organization, if it has one."""
     if not org_id:
         return None
-
-    def read() -> str | None:
-        row = (
-            model.Session.query(model.GroupExtra.value)
-            .filter(model.GroupExtra.group_id == org_id)
-            .filter(model.GroupExtra.key == "uscc")
-            .filter(model.GroupExtra.state == "active")
-            .first()
-        )
-        return row[0] if row and row[0] else None
-
-    return batch_memo.remembered(("organization_uscc", org_id), read)
+    return batch_memo.remembered(
+        ("organization_uscc", org_id), lambda: _usccs([org_id]).get(org_id)
+    )
 
 
 def remember_organization_usccs(org_ids: list[str]) -> None:
@@ -33,14 +36,7 @@ def remember_organization_usccs(org_ids: list[str]) -> None:
     bulk search-index rebuild reads a batch's organizations at once)."""
     if not org_ids:
         return
-    rows = (
-        model.Session.query(model.GroupExtra.group_id, model.GroupExtra.value)
-        .filter(model.GroupExtra.group_id.in_(org_ids))
-        .filter(model.GroupExtra.key == "uscc")
-        .filter(model.GroupExtra.state == "active")
-        .all()
-    )
-    found = {group_id: value for group_id, value in rows if value}
+    found = _usccs(org_ids)
     for org_id in org_ids:
         batch_memo.remember(("organization_uscc", org_id), found.get(org_id))
 

@@ -318,13 +318,6 @@ def common_words() -> pl.Series:
     and the search's user dictionary of government terms: 林业, 全市, 明天,
     万州区… A bare name candidate that is such a word, or starts with one,
     is not taken for a name."""
-    surnames = set(SINGLE_SURNAMES)
-
-    def keep(word: str) -> bool:
-        return 2 <= len(word) <= 3 and (
-            word[0] in surnames or word[:2] in COMPOUND_SURNAMES
-        )
-
     # (jieba's dictionary has 350,000 lines: read and filtered by polars)
     with (resources.files("jieba") / "dict.txt").open("rb") as f:
         jieba_dict = pl.read_csv(
@@ -335,24 +328,28 @@ def common_words() -> pl.Series:
             schema_overrides={"word": pl.Utf8, "freq": pl.Int64, "tag": pl.Utf8},
             quote_char=None,
         )
-    word = pl.col("word")
     # (personal names in it, rare ones, are kept as names; its frequent
     # "names" are words: 张贴, 陈列, 王府)
     common = pl.col("freq") >= pl.when(pl.col("tag").str.starts_with("nr")).then(
         100
     ).otherwise(3)
-    shaped = word.str.len_chars().is_between(2, 3) & (
-        word.str.slice(0, 1).is_in(list(surnames))
-        | word.str.slice(0, 2).is_in(list(COMPOUND_SURNAMES))
-    )
-    words = set(jieba_dict.filter(common & shaped)["word"].to_list())
+    user_words = []
     user = resources.files("ckanext.cqgov.search") / "data" / "userdict.txt"
     with user.open(encoding="utf-8") as f:
         for line in f:
-            entry = line.split("#", 1)[0].split()[:1]
-            if entry and keep(entry[0]):
-                words.add(entry[0])
-    return pl.Series(sorted(words), dtype=pl.Utf8)
+            user_words.extend(line.split("#", 1)[0].split()[:1])
+    word = pl.col("word")
+    shaped = word.str.len_chars().is_between(2, 3) & (
+        word.str.slice(0, 1).is_in(list(SINGLE_SURNAMES))
+        | word.str.slice(0, 2).is_in(list(COMPOUND_SURNAMES))
+    )
+    words = pl.concat(
+        [
+            jieba_dict.filter(common).select("word"),
+            pl.DataFrame({"word": user_words}, schema={"word": pl.Utf8}),
+        ]
+    )
+    return words.filter(shaped)["word"].unique().sort()
 
 
 def warm_up() -> None:

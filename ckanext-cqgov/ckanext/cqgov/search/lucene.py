@@ -659,17 +659,16 @@ class Compiler:
         if definition.type == "int" and _NUMBER_RE.match(value.strip()):
             number = float(value)
             value = str(int(number)) if number.is_integer() else value.strip()
+        doc = self.bind(json.dumps({field: [value]}))
         if schema.in_facets_column(field):
             # the hash narrows (GIN index, element statistics), the facet
             # values decide
             term = self.bind([schema.facet_term(field, value)])
-            doc = self.bind(json.dumps({field: [value]}))
             return Sql(
                 f"(d.facet_terms @> CAST({term} AS integer[]) "
                 f"AND d.facets @> CAST({doc} AS jsonb))",
                 "1.0",
             )
-        doc = self.bind(json.dumps({field: [value]}))
         return Sql(f"(d.fields @> CAST({doc} AS jsonb))", "1.0")
 
     def _ngram_term(self, field: str, term: Term) -> Sql:

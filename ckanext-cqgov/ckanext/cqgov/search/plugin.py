@@ -273,19 +273,15 @@ def _index_in_processes(
         for n in range(processes)
     ]
     progress = None if quiet else _Progress(len(ids))
-    error: BaseException | None = None
     try:
         for worker in workers:
             worker.start()
-        while error is None and any(w.is_alive() for w in workers):
+        while errors.empty() and any(w.is_alive() for w in workers):
             for worker in workers:
                 worker.join(0.2)
             if progress is not None:
                 progress(sum(done))
-            if not errors.empty():
-                error = errors.get()
-        if error is None and not errors.empty():
-            error = errors.get()
+        error = None if errors.empty() else errors.get()
         if error is None and progress is not None:
             progress(sum(done))
     finally:
