@@ -4,7 +4,7 @@ Dependencies are pinned in requirements.txt (one place); install them first:
 ``pip install -r requirements.txt && pip install -e .``
 """
 
-from setuptools import find_namespace_packages, setup
+from setuptools import Extension, find_namespace_packages, setup
 
 setup(
     name="ckanext-cqgov",
@@ -27,6 +27,15 @@ setup(
             "search/data/*",
         ]
     },
+    # The desensitization engine's cell scanner (C, the CPython API alone);
+    # without it the engine takes its polars path for every cell.
+    ext_modules=[
+        Extension(
+            "ckanext.cqgov.desensitize._scan",
+            ["ckanext-cqgov/ckanext/cqgov/desensitize/_scan.c"],
+            extra_compile_args=["-O2"],
+        )
+    ],
     python_requires=">=3.10",
     entry_points={
         "ckan.plugins": [

@@ -120,8 +120,8 @@ _COMPOUND = "(?:" + "|".join(COMPOUND_SURNAMES) + ")"
 _SINGLE = "[" + SINGLE_SURNAMES + "]"
 _SURNAME = "(?:" + _COMPOUND + "|" + _SINGLE + ")"
 # Characters that end a given name in running text rather than belong to it.
-_NOT_GIVEN = "的了在是和与及或电话住址身份证号码手机联系男女性别年龄岁于从向到被已为等"
-_GIVEN = r"[\p{Han}--[" + _NOT_GIVEN + "]]"
+NOT_GIVEN = "的了在是和与及或电话住址身份证号码手机联系男女性别年龄岁于从向到被已为等"
+_GIVEN = r"[\p{Han}--[" + NOT_GIVEN + "]]"
 NAME_CUES = (
     "姓名",
     "联系人",
@@ -143,7 +143,10 @@ _SURNAME_AFTER_CUE = "(?:" + _COMPOUND + "|" + _SINGLE.replace("和", "") + ")"
 _NAME_CUE = (
     "(?:" + "|".join(NAME_CUES) + r")[:：]? ?" + _SURNAME_AFTER_CUE + _GIVEN + "{1,2}"
 )
-_NAME_HONORIFIC = _SURNAME + _GIVEN + "{1,2}(?:先生|女士)"
+# Words after a name that make it one (王芳先生).
+HONORIFICS = ("先生", "女士")
+_HONORIFIC_WORD = "(?:" + "|".join(HONORIFICS) + ")"
+_NAME_HONORIFIC = _SURNAME + _GIVEN + "{1,2}" + _HONORIFIC_WORD
 NAME_IN_TEXT = _SURNAME + _GIVEN + "{1,2}"
 # Names in running text with no cue: a surname and one or two characters
 # followed by a word that, in the remarks of administrative records, follows
@@ -201,7 +204,7 @@ _NOT_GIVEN_BARE = (
     "不也都就还须应会要得所其而且这那此该各每某本个些们名"
     "镇乡村区县市省局委办厅院站队处科室部社厂店馆场园校街路巷道楼组团司"
 )
-_GIVEN_BARE = r"[\p{Han}--[" + _NOT_GIVEN + _NOT_GIVEN_BARE + "]]"
+_GIVEN_BARE = r"[\p{Han}--[" + NOT_GIVEN + _NOT_GIVEN_BARE + "]]"
 _NAME_BARE = _SURNAME + _GIVEN_BARE + "{1,2}" + _AFTER
 # (split: the shortest given name before the following word)
 _NAME_BARE_SPLIT = "^()(" + _SURNAME + _GIVEN_BARE + "{1,2}?)(" + _AFTER + ")$"
@@ -248,7 +251,7 @@ _WHOLE_CELL = "^(?:" + CANDIDATES + ")$"
 # Chinese text).
 _CUED = (_NAME_CUE, _NAME_HONORIFIC, _NAME_BARE, _ADDRESS, _ADDRESS_STREET)
 _CANDIDATES_UNCUED = "|".join(f"(?:{a})" for a in _ALTERNATIVES if a not in _CUED)
-_CUES_IN_CELL = "|".join(("号", "先生", "女士", *NAME_CUES, *PERSON_AFTER))
+_CUES_IN_CELL = "|".join(("号", *HONORIFICS, *NAME_CUES, *PERSON_AFTER))
 
 # A necessary condition for a cell to hold any finding: :func:`classify`
 # only keeps tokens of 7 or more characters, names (after a cue, before
@@ -271,7 +274,7 @@ MAYBE_FINDING = "|".join(
         r"[0-9\-]号",  # addresses
         "[" + PROVINCE_CHARS + "][A-Z]",  # plates
         "(?:" + "|".join(NAME_CUES) + r")[:：]? ?\p{Han}{2}",
-        r"\p{Han}{2}(?:先生|女士)",
+        r"\p{Han}{2}" + _HONORIFIC_WORD,
         r"\p{Han}{2}" + _AFTER,
     )
 )
@@ -587,7 +590,7 @@ def _ipv6_ok(values: pl.Series) -> pl.Series:
     return pl.Series([ok(v) for v in values.to_list()], dtype=pl.Boolean)
 
 
-def _by_cues(cells: pl.Series, apply) -> pl.Series:
+def by_cues(cells: pl.Series, apply) -> pl.Series:
     """``apply(cells, pattern)`` (a Series in the order of ``cells``) with
     CANDIDATES on the cells that may hold a name or address and the cheaper
     pattern on the others."""
@@ -617,7 +620,7 @@ def extract_candidates(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
         return _empty_candidates()
     lists = pl.DataFrame(
         [
-            _by_cues(frame[c], lambda s, p: s.str.extract_all(p)).alias(str(i))
+            by_cues(frame[c], lambda s, p: s.str.extract_all(p)).alias(str(i))
             for i, c in enumerate(columns)
         ]
     ).with_row_index("row")
@@ -705,7 +708,7 @@ def split_candidates(
         [
             pl.int_range(frame.height, dtype=pl.UInt32, eager=True).alias("row"),
             *(
-                _by_cues(
+                by_cues(
                     frame[c].fill_null(""),
                     lambda s, p: s.str.replace_all(p, "\x00${0}\x00").str.split("\x00"),
                 ).alias(str(i))
@@ -765,8 +768,13 @@ _MORE = "?"
 
 
 def _ends_with_honorific(tok: pl.Expr) -> pl.Expr:
-    """``(?:先生|女士)$`` as two literal tests (cheaper than a pattern)."""
-    return tok.str.ends_with("先生") | tok.str.ends_with("女士")
+    """Ends in one of :data:`HONORIFICS` (literal tests, cheaper than a
+    pattern)."""
+    first, *rest = HONORIFICS
+    ends = tok.str.ends_with(first)
+    for word in rest:
+        ends = ends | tok.str.ends_with(word)
+    return ends
 
 
 def _named(tok: pl.Expr) -> pl.Expr:
@@ -1314,7 +1322,7 @@ def _email_split(found: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-_HONORIFIC = "(?:先生|女士)?$"
+_HONORIFIC = _HONORIFIC_WORD + "?$"
 # The surname and given-name lengths the pattern
 # ``^(.*?)(NAME_IN_TEXT)((?:先生|女士)?)$`` tries, in its order (compound
 # surnames first, two given characters before one), each as an anchored

@@ -32,10 +32,11 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import polars as pl
 
 from ckanext.cqgov.desensitize import columns as colplan
-from ckanext.cqgov.desensitize import detectors, kanon, operators, verify
+from ckanext.cqgov.desensitize import detectors, kanon, operators, scanner, verify
 
 CHUNK_BYTES = 8 * 1024 * 1024
 # Chunks transformed at the same time, in threads: polars releases the GIL,
@@ -65,6 +66,9 @@ class Options:
     chunk_bytes: int = CHUNK_BYTES
     workers: int = WORKERS
     progress: Callable[[int, int], None] | None = None  # (bytes read, total)
+    # the compiled scanner for the cells it settles (see scanner.py); False:
+    # the polars path for every cell
+    compiled: bool = True
 
 
 def options_from_settings(
@@ -370,6 +374,7 @@ class Transformer:
                 self.whole.append(p)
             else:
                 self.scan.append(p.name)
+        self._operator_table = scanner.operator_table(options.policy)
         self.quasi = [
             p.name
             for p in plans
@@ -378,7 +383,11 @@ class Transformer:
 
     def transform(self, frame: pl.DataFrame) -> pl.DataFrame:
         frame = frame.select(self.output_columns)
-        frame = detectors.fold_columns(frame, self.output_columns)
+        frame = (
+            scanner.fold_columns(frame, self.output_columns)
+            if self.options.compiled
+            else detectors.fold_columns(frame, self.output_columns)
+        )
         for p in self.whole:
             op = self.options.policy.get(p.category)
             report = self.reports[p.name]
@@ -390,11 +399,41 @@ class Transformer:
             with self._lock:
                 report.operators[p.category] = op.describe()
             frame = operators.apply(frame, p.name, p.category, op, self.options.secret)
+        if not self.scan:
+            return frame
+        if self.options.compiled and scanner.available():
+            return self._scan_compiled(frame)
+        return self._scan_polars(frame)
+
+    def _scan_polars(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The scanned columns the polars way (the reference)."""
         cands, pieces = detectors.split_candidates(frame, self.scan)
         findings = detectors.classify(cands)
         if findings.height:
             frame = self._replace_findings(frame, pieces, findings)
         return frame
+
+    def _scan_compiled(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """The scanned columns through :mod:`scanner`; the rows it defers
+        in any column go the polars way."""
+        table = self._operator_table
+        scanned = [scanner.scan_column(frame[c], table) for c in self.scan]
+        deferred = np.logical_or.reduce([s.deferred for s in scanned])
+        settled = ~deferred
+        with self._lock:
+            for name, s in zip(self.scan, scanned, strict=True):
+                report = self.reports[name]
+                totals = s.counts[settled].sum(axis=0)
+                for kind, n in zip(scanner.KINDS, totals.tolist(), strict=True):
+                    if n:
+                        report.findings[kind] += n
+                        report.operators[kind] = self.options.policy[kind].describe()
+        out = frame.with_columns([s.cells for s in scanned])
+        if deferred.any():
+            rows = pl.Series(np.flatnonzero(deferred))
+            redone = self._scan_polars(frame[rows])
+            out = out.with_columns([out[c].scatter(rows, redone[c]) for c in self.scan])
+        return out
 
     def _replace_findings(
         self,

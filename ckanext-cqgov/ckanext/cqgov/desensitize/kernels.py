@@ -218,7 +218,7 @@ def _mobile(d: np.ndarray) -> np.ndarray:
     return (d[:, 0] == 1) & (d[:, 1] >= 3)
 
 
-def _today() -> int:
+def today() -> int:
     today = datetime.date.today()
     return today.year * 10000 + today.month * 100 + today.day
 
@@ -234,7 +234,7 @@ def _date_ok(ymd: np.ndarray) -> np.ndarray:
         & (month <= 12)
         & (day >= 1)
         & (day <= days)
-        & (ymd <= _today())
+        & (ymd <= today())
     )
 
 
