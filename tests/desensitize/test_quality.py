@@ -11,6 +11,7 @@ import random
 from collections import Counter
 
 import polars as pl
+from stress_texts import stress_texts
 
 from ckanext.cqgov.desensitize import detectors, engine, synthetic, verify
 
@@ -152,40 +153,11 @@ def test_corpus_output_has_no_residual(tmp_path):
     assert detectors.detect(out, out.columns).height == 0
 
 
-def _stress_texts(rng: random.Random, n: int) -> list[str]:
-    """Corpus texts, bare-name texts and benchmark rows, plus texts glued
-    together and cut at random places (tokens at odd boundaries)."""
-    texts = [t for t, _ in synthetic.labelled_corpus(rng, n)]
-    texts += [t for t, _ in synthetic.bare_name_corpus(rng, n // 4)]
-    texts += [c for i in range(n // 4) for c in synthetic.benchmark_row(rng, i)]
-    for _ in range(n // 4):  # grouped and international phone and card forms
-        m, card, sep = synthetic.mobile(rng), synthetic.bank_card(rng), rng.choice(" -")
-        line = synthetic.landline(rng)
-        area, local = line.split("-", 1)
-        texts += [
-            f"电话{m[:3]}{sep}{m[3:7]}{sep}{m[7:]}",
-            f"+86{sep}{m}，0086{m}",
-            sep.join(card[i : i + 4] for i in range(0, len(card), 4)) + "已冻结",
-            f"座机({area}) {local}转{rng.randint(1, 999)}",
-            f"{line}-{rng.randint(1, 999)}",
-            # passport forms the generator does not make
-            f"护照{rng.choice(('DE', 'SE', 'PE'))}{rng.randint(10**6, 10**7 - 1)}",
-            f"护照E{rng.choice('ABCDHKMNPZ')}{rng.randint(10**6, 10**7 - 1)}，",
-        ]
-    glued = [rng.choice(texts) + rng.choice(texts) for _ in range(n // 2)]
-    cut = []
-    for text in rng.sample(texts, n // 2):
-        a = rng.randrange(len(text) + 1)
-        b = rng.randrange(a, len(text) + 1)
-        cut.append(text[a:b])
-    return texts + glued + cut
-
-
 def test_maybe_finding_is_a_necessary_condition():
     """Every cell with a finding, or with a token python-stdnum accepts,
     matches MAYBE_FINDING (the residual scan looks only at those cells)."""
     rng = random.Random(13)
-    texts = _stress_texts(rng, 4000)
+    texts = stress_texts(rng, 4000)
     frame = pl.DataFrame({"t": texts}).select(
         detectors.fold_width(pl.col("t")).alias("t")
     )
@@ -204,7 +176,7 @@ def test_residual_scan_counts_what_a_full_scan_counts():
     """On unmasked data the residual scan's counts equal those of detection
     and stdnum over every cell of every column."""
     rng = random.Random(17)
-    texts = _stress_texts(rng, 2000)
+    texts = stress_texts(rng, 2000)
     frame = pl.DataFrame(
         {"a": texts, "b": texts[::-1], "c": [t[:30] for t in texts]}
     ).select(detectors.fold_width(pl.col(c)).alias(c) for c in ("a", "b", "c"))
@@ -222,7 +194,7 @@ def test_cells_without_cues_give_the_same_tokens():
     lacking the name and address alternatives: the tokens are those of the
     full pattern on every cell."""
     rng = random.Random(19)
-    texts = _stress_texts(rng, 2000) + [None, ""]
+    texts = stress_texts(rng, 2000) + [None, ""]
     frame = pl.DataFrame({"t": texts}, schema={"t": pl.Utf8}).select(
         detectors.fold_width(pl.col("t")).alias("t")
     )

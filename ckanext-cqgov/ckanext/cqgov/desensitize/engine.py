@@ -405,46 +405,52 @@ class Transformer:
             return self._scan_compiled(frame)
         return self._scan_polars(frame)
 
-    def _scan_polars(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The scanned columns the polars way (the reference)."""
-        cands, pieces = detectors.split_candidates(frame, self.scan)
+    def _scan_polars(
+        self, frame: pl.DataFrame, columns: list[str] | None = None
+    ) -> pl.DataFrame:
+        """The scanned ``columns`` (default: all) the polars way (the
+        reference)."""
+        columns = self.scan if columns is None else columns
+        cands, pieces = detectors.split_candidates(frame, columns)
         findings = detectors.classify(cands)
         if findings.height:
-            frame = self._replace_findings(frame, pieces, findings)
+            frame = self._replace_findings(frame, pieces, findings, columns)
         return frame
 
     def _scan_compiled(self, frame: pl.DataFrame) -> pl.DataFrame:
-        """The scanned columns through :mod:`scanner`; the rows it defers
-        in any column go the polars way."""
+        """The scanned columns through :mod:`scanner`; the cells it defers
+        go the polars way, column by column."""
         table = self._operator_table
-        scanned = [scanner.scan_column(frame[c], table) for c in self.scan]
-        deferred = np.logical_or.reduce([s.deferred for s in scanned])
-        settled = ~deferred
+        scanned = {c: scanner.scan_column(frame[c], table) for c in self.scan}
         with self._lock:
-            for name, s in zip(self.scan, scanned, strict=True):
+            for name, s in scanned.items():
                 report = self.reports[name]
-                totals = s.counts[settled].sum(axis=0)
+                totals = s.counts[~s.deferred].sum(axis=0)
                 for kind, n in zip(scanner.KINDS, totals.tolist(), strict=True):
                     if n:
                         report.findings[kind] += n
                         report.operators[kind] = self.options.policy[kind].describe()
-        out = frame.with_columns([s.cells for s in scanned])
-        if deferred.any():
-            rows = pl.Series(np.flatnonzero(deferred))
-            redone = self._scan_polars(frame[rows])
-            out = out.with_columns([out[c].scatter(rows, redone[c]) for c in self.scan])
-        return out
+        columns = []
+        for name, s in scanned.items():
+            cells = s.cells
+            if s.deferred.any():
+                rows = pl.Series(np.flatnonzero(s.deferred))
+                redone = self._scan_polars(frame.select(name)[rows], [name])
+                cells = cells.scatter(rows, redone[name])
+            columns.append(cells)
+        return frame.with_columns(columns)
 
     def _replace_findings(
         self,
         frame: pl.DataFrame,
         pieces: list[detectors.Pieces],
         findings: pl.DataFrame,
+        names: list[str],
     ) -> pl.DataFrame:
         counts = findings.group_by("col", "kind").len()
         with self._lock:
             for col, kind, n in counts.iter_rows():
-                report = self.reports[self.scan[col]]
+                report = self.reports[names[col]]
                 report.findings[kind] += n
                 report.operators[kind] = self.options.policy[kind].describe()
         # One lazy query: each kind's findings with its operator (polars runs
@@ -498,7 +504,7 @@ class Transformer:
             replaced = replaced.drop("sub")
         columns = {}
         by_column = replaced.partition_by("col", as_dict=True, include_key=False)
-        for i, name in enumerate(self.scan):
+        for i, name in enumerate(names):
             mine = by_column.get((i,))
             if mine is not None and mine.height:
                 rebuilt = pieces[i].rebuild(mine)
