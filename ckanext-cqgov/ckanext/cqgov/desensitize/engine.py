@@ -38,7 +38,7 @@ import polars as pl
 from ckanext.cqgov.desensitize import columns as colplan
 from ckanext.cqgov.desensitize import detectors, kanon, operators, scanner, verify
 
-CHUNK_BYTES = 8 * 1024 * 1024
+CHUNK_BYTES = 16 * 1024 * 1024
 # Chunks transformed at the same time, in threads: polars releases the GIL,
 # so two chunks keep both cores busy where one chunk's expressions mostly
 # run one after the other.
@@ -75,7 +75,7 @@ def options_from_settings(
     operators_spec: str = "",
     secret: str = "",
     k_min: int = 1,
-    chunk_mib: int = 8,
+    chunk_mib: int = 16,
     **kwargs,
 ) -> Options:
     """Options from the ``ckanext.cqgov.desensitize.*`` settings.

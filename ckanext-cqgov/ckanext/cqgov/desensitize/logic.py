@@ -215,7 +215,7 @@ def _settings() -> engine.Options:
         operators_spec=tk.config.get("ckanext.cqgov.desensitize.operators") or "",
         secret=tk.config.get("ckanext.cqgov.desensitize.secret") or "",
         k_min=int(tk.config.get("ckanext.cqgov.desensitize.k_min") or 5),
-        chunk_mib=int(tk.config.get("ckanext.cqgov.desensitize.chunk_mib") or 8),
+        chunk_mib=int(tk.config.get("ckanext.cqgov.desensitize.chunk_mib") or 16),
     )
 
 
