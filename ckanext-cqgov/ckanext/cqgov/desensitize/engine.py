@@ -604,7 +604,7 @@ def run(
     started = time.monotonic()
     fmt = fmt.lower()
     # (the detectors' tables are built while the encoding is checked)
-    warm = threading.Thread(target=detectors.warm_up, daemon=True)
+    warm = threading.Thread(target=_warm_up, args=(options,), daemon=True)
     warm.start()
     encoding = detect_encoding(source) if fmt in ("csv", "json") else "binary"
     warm.join()
@@ -692,6 +692,12 @@ def run(
     except BaseException:
         _remove(temps.values())
         raise
+
+
+def _warm_up(options: Options) -> None:
+    detectors.warm_up()
+    if options.compiled and scanner.available():
+        scanner.configure()
 
 
 def _remove(paths) -> None:

@@ -19,7 +19,7 @@ Python headers are needed) the engine takes the polars path for every cell.
 from __future__ import annotations
 
 import dataclasses
-import functools
+import threading
 
 import numpy as np
 import polars as pl
@@ -48,11 +48,24 @@ def available() -> bool:
     )
 
 
-@functools.cache
+_configured = threading.Event()
+_configuring = threading.Lock()
+
+
 def configure() -> None:
     """Hands the scanner its tables, once per process: the area codes and
     their periods, the Han characters as polars' ``\\p{Han}`` knows them,
-    the surnames, name cues and words that follow a person."""
+    the surnames, name cues and words that follow a person. (Once: the
+    engine's worker threads scan while it runs.)"""
+    if _configured.is_set():
+        return
+    with _configuring:
+        if not _configured.is_set():
+            _configure()
+            _configured.set()
+
+
+def _configure() -> None:
     first, start, end, _most = kernels.area_periods()
     _scan.configure(
         np.ascontiguousarray(first, dtype=np.int32),
