@@ -121,6 +121,30 @@ def test_small_chunks_and_quoted_newlines(tmp_path):
     assert out["备注"].str.contains("\n第二行").sum() == len(data[::7])
 
 
+@pytest.mark.parametrize("compiled", [True, False])
+def test_record_chunks_end_at_records(tmp_path, monkeypatch, compiled):
+    """Chunks put together are the file; each but the last ends with a
+    newline outside quotes; a record longer than a chunk is read whole."""
+    monkeypatch.setattr(engine.scanner, "available", lambda: compiled)
+    rng = random.Random(5)
+    for size in (1, 7, 64, 300):
+        text = "".join(
+            rng.choice(["a,b", '"x\ny"', "，中文", "\n", '""', "长" * 40])
+            for _ in range(300)
+        )
+        src = tmp_path / "in.csv"
+        src.write_bytes(text.encode())
+        with open(src, "rb") as fh:
+            chunks = list(engine._record_chunks(fh, size, quoted=True))
+        assert b"".join(chunks) == text.encode()
+        for chunk in chunks[:-1]:
+            assert chunk.endswith(b"\n") and chunk.count(b'"') % 2 == 0
+        with open(src, "rb") as fh:
+            lines = list(engine._record_chunks(fh, size, quoted=False))
+        assert b"".join(lines) == text.encode()
+        assert all(c.endswith(b"\n") for c in lines[:-1])
+
+
 def test_xlsx_and_json_inputs(tmp_path):
     data = rows(50)
     book = openpyxl.Workbook()

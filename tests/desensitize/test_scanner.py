@@ -254,3 +254,25 @@ def test_engine_outputs_are_byte_identical_both_ways(tmp_path, monkeypatch, fmt)
             tmp_path / "False" / name
         ).read_bytes()
     assert reports[True] == reports[False]
+
+
+def test_json_records_joins_lines_as_the_bytes_expression_does():
+    rng = random.Random(RNG_SEED + 6)
+    cases = [b"", b"\n", b"{}", b"{}\n", b"{}\n\n", b'{"a":"x\\ny"}\n{"b":2}\n']
+    cases += [
+        b"\n".join(b"{}" for _ in range(rng.randint(1, 50))) + b"\n" * rng.randint(0, 2)
+        for _ in range(50)
+    ]
+    for data in cases:
+        expected = data.rstrip(b"\n").replace(b"\n", b",\n")
+        assert scanner.json_records(data) == expected
+
+
+def test_record_end_is_the_last_newline_outside_quotes():
+    rng = random.Random(RNG_SEED + 7)
+    for _ in range(2000):
+        data = bytes(rng.choices(b'ab,"\n', k=rng.randint(0, 40)))
+        cut = data.rfind(b"\n")
+        while cut >= 0 and data.count(b'"', 0, cut) % 2:
+            cut = data.rfind(b"\n", 0, cut)
+        assert scanner.record_end(data) == cut, data

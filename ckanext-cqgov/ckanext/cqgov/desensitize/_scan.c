@@ -720,7 +720,71 @@ static PyObject *foldable(PyObject *self, PyObject *args) {
     return PyBool_FromLong(found);
 }
 
+PyDoc_STRVAR(json_records_doc,
+"json_records(ndjson) -> bytes\n\n"
+"Newline-delimited JSON records (one per line, as polars writes them) as the\n"
+"inside of a JSON array: the records separated by \",\\n\", without the\n"
+"trailing newlines.");
+
+static PyObject *json_records(PyObject *self, PyObject *args) {
+    Py_buffer in;
+    if (!PyArg_ParseTuple(args, "y*", &in)) return NULL;
+    const uint8_t *s = in.buf;
+    Py_ssize_t n = in.len, lines = 0;
+    Py_BEGIN_ALLOW_THREADS
+    while (n > 0 && s[n - 1] == '\n') n--;
+    for (const uint8_t *p = s; (p = memchr(p, '\n', s + n - p)) != NULL; p++) lines++;
+    Py_END_ALLOW_THREADS
+    PyObject *out = PyBytes_FromStringAndSize(NULL, n + lines);
+    if (out) {
+        uint8_t *o = (uint8_t *)PyBytes_AS_STRING(out);
+        Py_BEGIN_ALLOW_THREADS
+        const uint8_t *p = s, *end = s + n;
+        while (p < end) {
+            const uint8_t *nl = memchr(p, '\n', end - p);
+            Py_ssize_t len = (nl ? nl : end) - p;
+            memcpy(o, p, len);
+            o += len;
+            if (!nl) break;
+            *o++ = ',';
+            *o++ = '\n';
+            p = nl + 1;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    PyBuffer_Release(&in);
+    return out;
+}
+
+PyDoc_STRVAR(record_end_doc,
+"record_end(data) -> int\n\n"
+"Where the last record of CSV bytes ends: the position of the last newline\n"
+"outside double quotes, -1 when there is none.");
+
+static PyObject *record_end(PyObject *self, PyObject *args) {
+    Py_buffer in;
+    if (!PyArg_ParseTuple(args, "y*", &in)) return NULL;
+    const uint8_t *s = in.buf;
+    Py_ssize_t n = in.len, last = -1;
+    Py_BEGIN_ALLOW_THREADS
+    if (!memchr(s, '"', n)) {
+        for (Py_ssize_t i = n - 1; i >= 0; i--)
+            if (s[i] == '\n') { last = i; break; }
+    } else {
+        int quoted = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (s[i] == '"') quoted ^= 1;
+            else if (s[i] == '\n' && !quoted) last = i;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&in);
+    return PyLong_FromSsize_t(last);
+}
+
 static PyMethodDef methods[] = {
+    {"record_end", record_end, METH_VARARGS, record_end_doc},
+    {"json_records", json_records, METH_VARARGS, json_records_doc},
     {"single_tokens", single_tokens, METH_VARARGS, single_tokens_doc},
     {"foldable", foldable, METH_VARARGS, foldable_doc},
     {"configure", configure, METH_VARARGS, configure_doc},

@@ -143,27 +143,41 @@ def _record_chunks(fh, chunk_bytes: int, quoted: bool) -> Iterator[bytes]:
     """Byte chunks ending at a record boundary (a newline outside quotes).
 
     Works on UTF-8 and GB18030 bytes alike: neither encoding uses the bytes of
-    ``"`` or newline inside a multi-byte character.
+    ``"`` or newline inside a multi-byte character. Each chunk is read from
+    where the previous one ended (the file is seekable), so a record cut by
+    the end of a block is read again rather than copied in front of the next
+    block.
     """
-    # (every chunk ends outside quotes, so every buffer starts outside them)
-    rest = b""
+    # (every chunk ends outside quotes, so every block starts outside them)
+    pos = fh.tell()
     while True:
+        fh.seek(pos)
         block = fh.read(chunk_bytes)
         if not block:
-            if rest:
-                yield rest
             return
-        buf = rest + block
-        cut = buf.rfind(b"\n")
-        while cut >= 0 and quoted:
-            if buf.count(b'"', 0, cut) % 2 == 0:
-                break
-            cut = buf.rfind(b"\n", 0, cut)
-        if cut < 0:
-            rest = buf
-            continue
-        chunk, rest = buf[: cut + 1], buf[cut + 1 :]
+        cut = _last_record_end(block, quoted)
+        while cut < 0 or len(block) < chunk_bytes:
+            more = fh.read(chunk_bytes)
+            if not more:
+                yield block  # the end of the file
+                return
+            block += more
+            cut = _last_record_end(block, quoted)
+        chunk = block if cut + 1 == len(block) else block[: cut + 1]
+        pos += len(chunk)
         yield chunk
+
+
+def _last_record_end(buf: bytes, quoted: bool) -> int:
+    """The last newline of ``buf`` outside quotes (``quoted``), or -1."""
+    if not quoted:
+        return buf.rfind(b"\n")
+    if scanner.available():  # (one pass, without holding the GIL)
+        return scanner.record_end(buf)
+    cut = buf.rfind(b"\n")
+    while cut >= 0 and buf.count(b'"', 0, cut) % 2:
+        cut = buf.rfind(b"\n", 0, cut)
+    return cut
 
 
 def _strings(frame: pl.DataFrame) -> pl.DataFrame:
@@ -546,6 +560,8 @@ def _json_lines(frame: pl.DataFrame) -> bytes:
         return b""
     buf = io.BytesIO()
     frame.write_ndjson(buf)
+    if scanner.available():  # (the same bytes, without holding the GIL)
+        return scanner.json_records(buf.getbuffer())
     return buf.getvalue().rstrip(b"\n").replace(b"\n", b",\n")
 
 

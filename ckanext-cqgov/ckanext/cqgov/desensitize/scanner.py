@@ -161,6 +161,18 @@ def verdicts(tokens: pl.Series) -> np.ndarray:
     return np.frombuffer(out, dtype=np.int8)
 
 
+def record_end(data) -> int:
+    """Where the last CSV record of ``data`` ends (the last newline outside
+    double quotes, -1 for none), compiled."""
+    return _scan.record_end(data)
+
+
+def json_records(ndjson) -> bytes:
+    """Newline-delimited JSON records joined by ``,\\n`` (the inside of a JSON
+    array), compiled: the engine's JSON copy does this to every chunk."""
+    return _scan.json_records(ndjson)
+
+
 def fold_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     """:func:`detectors.fold_columns`, with the compiled test of which
     columns hold a character to fold when the scanner is available."""
