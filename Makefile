@@ -27,7 +27,9 @@ bench: install
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt setup.py
+# (the C extension, _scan.c, is built by the editable install: a change to it
+# reinstalls)
+$(STAMP): requirements.txt setup.py ckanext-cqgov/ckanext/cqgov/desensitize/_scan.c
 	@$(MAKE) --no-print-directory system-deps
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip setuptools wheel

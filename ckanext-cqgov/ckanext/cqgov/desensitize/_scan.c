@@ -565,9 +565,10 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         goto done;
     }
     result = Py_BuildValue("(y#y#y#y#)", (const char *)out.data, out.len,
-                           (const char *)out_offsets, (n + 1) * sizeof(int64_t),
-                           (const char *)deferred, n,
-                           (const char *)counts, n * NCOUNT * sizeof(int32_t));
+                           (const char *)out_offsets,
+                           (Py_ssize_t)((n + 1) * sizeof(int64_t)),
+                           (const char *)deferred, n, (const char *)counts,
+                           (Py_ssize_t)(n * NCOUNT * sizeof(int32_t)));
 done:
     free(out.data);
     free(out_offsets);
