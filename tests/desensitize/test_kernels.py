@@ -89,7 +89,7 @@ def test_the_public_way_to_the_string_buffers_gives_the_same_arrays():
     import numpy as np
 
     tokens = pl.Series(["13812345678", None, "", "张三@example.com", "110101"])
-    data, offsets = kernels._token_bytes(tokens)
+    data, offsets = kernels.token_bytes(tokens)
     public_data, public_offsets = kernels._token_bytes_public(tokens)
     assert np.array_equal(data, public_data)
     assert np.array_equal(offsets.astype(np.int64), public_offsets)

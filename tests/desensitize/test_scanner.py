@@ -145,11 +145,11 @@ def test_columns_of_single_tokens_are_not_cut():
     cells += ["a.b-c_d%e+f@x-y.example.cn", "A1@B2.CD", "x@y.c0m.cn", "AB12CD", None]
     cells += ["0086" + synthetic.mobile(rng), ""]
     lone = _frame(cells)["t"]
-    values, offsets = scanner._buffers(lone)
+    values, offsets = kernels.token_bytes(lone)
     valid = lone.is_not_null().to_numpy().astype(np.uint8)
     assert scanner._scan.single_tokens(values, offsets, valid) is False  # 0086…
     lone = lone.filter(~lone.str.starts_with("0086").fill_null(False))
-    values, offsets = scanner._buffers(lone)
+    values, offsets = kernels.token_bytes(lone)
     valid = lone.is_not_null().to_numpy().astype(np.uint8)
     assert scanner._scan.single_tokens(values, offsets, valid) is True
     firsts = lone.str.extract(detectors.CANDIDATES, 0)
@@ -158,7 +158,7 @@ def test_columns_of_single_tokens_are_not_cut():
     # cells whose first match is not the whole cell are cut
     for cell in ("x@y.c0m", "a@b..cn", "a@b.cn.", "@b.cn", "a@b_c.cn", "a b"):
         column = pl.Series("t", [cell])
-        values, offsets = scanner._buffers(column)
+        values, offsets = kernels.token_bytes(column)
         ones = np.ones(1, dtype=np.uint8)
         assert scanner._scan.single_tokens(values, offsets, ones) is False, cell
 
@@ -178,7 +178,10 @@ def test_compiled_verdicts_are_the_numpy_verdicts():
             ),
         ]
     )
-    assert np.array_equal(scanner.verdicts(tokens), kernels.verdicts(tokens))
+    scanner.configure()
+    compiled = scanner._scan.verdicts(*kernels.token_bytes(tokens), kernels.today())
+    compiled = np.frombuffer(compiled, dtype=np.int8)
+    assert np.array_equal(compiled, kernels.verdicts(tokens))
 
 
 def test_foldable_finds_what_fold_width_replaces():
@@ -199,7 +202,7 @@ def test_foldable_finds_what_fold_width_replaces():
     for text in texts:
         column = pl.Series([text])
         expected = bool(column.str.contains(detectors._FOLDED).any())
-        assert scanner._scan.foldable(scanner._buffers(column)[0]) is expected, text
+        assert scanner._scan.foldable(kernels.token_bytes(column)[0]) is expected, text
 
 
 @pytest.mark.parametrize("fmt", ["csv", "json"])

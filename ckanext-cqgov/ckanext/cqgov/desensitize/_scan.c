@@ -204,6 +204,12 @@ static int digit_run(const uint8_t *d, int n, int64_t today) {
     }
 }
 
+static int is_ascii(const uint8_t *t, Py_ssize_t n) {
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (t[i] >= 128) return 0;
+    return 1;
+}
+
 /* The verdict of an ASCII token (kernels.verdicts). */
 static int ascii_verdict(const uint8_t *t, Py_ssize_t n, int64_t today) {
     int digits = 1, at = 0, sep = 0;
@@ -327,11 +333,10 @@ static int put_op(Buf *b, const Op *op, const uint8_t *s, Py_ssize_t n) {
    0, or 1 to defer the cell, or -1 out of memory. */
 static int token(Buf *b, const uint8_t *t, Py_ssize_t n, const Op *ops,
                  int64_t today, int32_t *counts) {
-    int kind, ascii = 1;
-    for (Py_ssize_t i = 0; i < n; i++) ascii &= t[i] < 128;
+    int kind;
     Py_ssize_t pre = 0, end = n; /* the operator's part is t[pre:end] */
     if (n == 0) return 1;
-    if (ascii) {
+    if (is_ascii(t, n)) {
         kind = ascii_verdict(t, n, today);
         if (kind == EMAIL) end = (const uint8_t *)memchr(t, '@', n) - t;
     } else {
@@ -583,7 +588,9 @@ done:
 PyDoc_STRVAR(verdicts_doc,
 "verdicts(values, offsets, today) -> bytes\n\n"
 "One verdict per token (kernels.verdicts' numbering: 0 none, 1 not settled,\n"
-"then resident_id, mobile, bank_card, uscc, email); names are not settled.");
+"then resident_id, mobile, bank_card, uscc, email); names are not settled.\n"
+"(The scanner's own verdicts, for the tests that compare them with\n"
+"kernels.verdicts.)");
 
 static PyObject *verdicts(PyObject *self, PyObject *args) {
     Py_buffer values, offsets;
@@ -603,9 +610,7 @@ static PyObject *verdicts(PyObject *self, PyObject *args) {
         for (Py_ssize_t i = 0; i < n; i++) {
             const uint8_t *t = data + offs[i];
             Py_ssize_t len = offs[i + 1] - offs[i];
-            int ascii = len > 0;
-            for (Py_ssize_t j = 0; j < len; j++) ascii &= t[j] < 128;
-            out[i] = ascii ? ascii_verdict(t, len, today) : DEFER;
+            out[i] = len > 0 && is_ascii(t, len) ? ascii_verdict(t, len, today) : DEFER;
         }
         Py_END_ALLOW_THREADS
     }

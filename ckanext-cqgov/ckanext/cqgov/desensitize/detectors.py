@@ -75,14 +75,18 @@ def fold_width(expr: pl.Expr) -> pl.Expr:
 _FOLDED = "[" + "".join(f"\\x{{{ord(c):x}}}" for c in FULL_WIDTH_FROM) + "]"
 
 
-def fold_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
+def fold_columns(
+    frame: pl.DataFrame, columns: list[str], needed: list[bool] | None = None
+) -> pl.DataFrame:
     """:func:`fold_width` on ``columns``, skipping the columns where no cell
-    holds a character it replaces (one cheap character-class scan)."""
+    holds a character it replaces (one cheap character-class scan, unless
+    ``needed`` says which columns hold one)."""
     if not columns or frame.height == 0:
         return frame
-    needed = frame.select([pl.col(c).str.contains(_FOLDED).any() for c in columns]).row(
-        0
-    )
+    if needed is None:
+        needed = frame.select(
+            [pl.col(c).str.contains(_FOLDED).any() for c in columns]
+        ).row(0)
     return frame.with_columns(
         [fold_width(pl.col(c)) for c, need in zip(columns, needed, strict=True) if need]
     )

@@ -73,7 +73,7 @@ def area_periods() -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
     return first, start, end, int(np.diff(first).max())
 
 
-def _token_bytes(tokens: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+def token_bytes(tokens: pl.Series) -> tuple[np.ndarray, np.ndarray]:
     """The UTF-8 bytes of a string column and where each value starts (one
     more offset than values; a null is empty).
 
@@ -98,7 +98,7 @@ def _token_bytes_public(tokens: pl.Series) -> tuple[np.ndarray, np.ndarray]:
 
 def verdicts(tokens: pl.Series) -> np.ndarray:
     """One verdict (``int8``, see :data:`KINDS`) per token."""
-    data, offsets = _token_bytes(tokens)
+    data, offsets = token_bytes(tokens)
     starts, ends = offsets[:-1], offsets[1:]
     lengths = ends - starts
     out = np.full(len(lengths), POLARS, dtype=np.int8)

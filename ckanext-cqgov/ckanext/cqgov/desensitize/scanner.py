@@ -2,15 +2,16 @@
 
 A scanned column's cells are cut at their candidate tokens by the same
 regular expression as :func:`detectors.split_candidates` (the tokens are
-wrapped in NULs; a column of single letters-and-digits tokens is not cut at
+wrapped in NULs; a column whose cells are single tokens, letters and digits
+or e-mail addresses, is not cut at
 all). ``_scan.c`` then walks the cells without the GIL: it settles the
 tokens of the common shapes exactly as :func:`detectors.classify` does (the
 checks of :mod:`kernels`, e-mail addresses, names after a cue), applies
 their operators (mask, replace, suppress) and writes the new cells. A cell
 holding any other token, or a finding whose operator is not one of those
-three, is *deferred*: the engine sends its row the polars way, which stays
-the reference (tests run both on every cell of the labelled corpus and of
-generated text, and compare).
+three, is *deferred*: the engine sends it the polars way (column by
+column), which stays the reference (tests run both on every cell of the
+labelled corpus and of generated text, and compare).
 
 Without the compiled module (built by ``pip install``; a C compiler and the
 Python headers are needed) the engine takes the polars path for every cell.
@@ -114,14 +115,14 @@ def scan_column(cells: pl.Series, table: tuple) -> Scanned:
     """Scans one (width-folded) text column with the compiled scanner."""
     configure()
     valid = np.ascontiguousarray(cells.is_not_null().to_numpy(), dtype=np.uint8)
-    values, offsets = _buffers(cells)
+    values, offsets = kernels.token_bytes(cells)
     lone = _scan.single_tokens(values, offsets, valid)
     if not lone:
         wrapped = detectors.by_cues(
             cells.fill_null(""),
             lambda s, p: s.str.replace_all(p, "\x00${0}\x00"),
         )
-        values, offsets = _buffers(wrapped)
+        values, offsets = kernels.token_bytes(wrapped)
     values, offsets, deferred, counts = _scan.scan(
         values,
         offsets,
@@ -145,22 +146,6 @@ def scan_column(cells: pl.Series, table: tuple) -> Scanned:
     )
 
 
-def _buffers(cells: pl.Series) -> tuple[np.ndarray, np.ndarray]:
-    """The UTF-8 bytes and int64 offsets of a string column (no copy)."""
-    buffers = cells.rechunk()._get_buffers()
-    return (
-        np.ascontiguousarray(buffers["values"].to_numpy()),
-        np.ascontiguousarray(buffers["offsets"].to_numpy(), dtype=np.int64),
-    )
-
-
-def verdicts(tokens: pl.Series) -> np.ndarray:
-    """:func:`kernels.verdicts`, compiled (the same numbering)."""
-    configure()
-    out = _scan.verdicts(*_buffers(tokens), kernels.today())
-    return np.frombuffer(out, dtype=np.int8)
-
-
 def record_end(data) -> int:
     """Where the last CSV record of ``data`` ends (the last newline outside
     double quotes, -1 for none), compiled."""
@@ -179,10 +164,5 @@ def fold_columns(frame: pl.DataFrame, columns: list[str]) -> pl.DataFrame:
     if not available() or frame.height == 0:
         return detectors.fold_columns(frame, columns)
     configure()
-    return frame.with_columns(
-        [
-            detectors.fold_width(pl.col(c))
-            for c in columns
-            if _scan.foldable(_buffers(frame[c])[0])
-        ]
-    )
+    needed = [_scan.foldable(kernels.token_bytes(frame[c])[0]) for c in columns]
+    return detectors.fold_columns(frame, columns, needed)
